@@ -1,0 +1,15 @@
+"""Command-line interface: ``flask --app wsgi <group> <command>``."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from quizapp.cli import database, demo, patients, users
+
+
+def init_app(app: Flask) -> None:
+    """Register every command group."""
+    app.cli.add_command(database.group)
+    app.cli.add_command(users.group)
+    app.cli.add_command(patients.group)
+    app.cli.add_command(demo.command)

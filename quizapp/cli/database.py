@@ -1,0 +1,34 @@
+"""``db``: migrations (and, later, backup and restore)."""
+
+from __future__ import annotations
+
+import click
+from alembic import command
+from flask import current_app
+from flask.cli import AppGroup
+
+from quizapp.migrate import alembic_config
+
+group = AppGroup("db", help="Create, upgrade and downgrade the database schema.")
+
+
+@group.command("upgrade")
+@click.argument("revision", default="head")
+def upgrade(revision: str) -> None:
+    """Upgrade the database to REVISION (default: the latest)."""
+    command.upgrade(alembic_config(current_app), revision)
+    click.echo(f"Database is at {revision}.")
+
+
+@group.command("downgrade")
+@click.argument("revision", default="-1")
+def downgrade(revision: str) -> None:
+    """Downgrade the database to REVISION (default: one step back; "base" removes every table)."""
+    command.downgrade(alembic_config(current_app), revision)
+    click.echo(f"Database downgraded to {revision}.")
+
+
+@group.command("current")
+def current() -> None:
+    """Show the revision the database is at."""
+    command.current(alembic_config(current_app))

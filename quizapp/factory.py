@@ -1,0 +1,64 @@
+"""The application factory."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+from flask_wtf.csrf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from quizapp import cli, db, errors, health, requests
+from quizapp.config import check_safe, load_config
+from quizapp.paths import INSTANCE, STATIC, TEMPLATES
+from quizapp.security import headers, sessions
+from quizapp.security.ratelimit import limiter
+
+csrf = CSRFProtect()
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app: settings, extensions, blueprints, CLI and error pages. Nothing else."""
+    app = Flask(
+        __name__,
+        instance_path=str(INSTANCE),
+        template_folder=str(TEMPLATES),
+        static_folder=str(STATIC),
+    )
+    app.config.from_mapping(load_config(app.instance_path, config))
+    if app.debug or app.config["DEBUG"]:
+        app.config["DEBUG"] = True
+    check_safe(app.config)
+    if not app.config["SECRET_KEY"]:  # debug or testing only: check_safe refuses it otherwise
+        app.config["SECRET_KEY"] = secrets.token_hex(32)
+        logging.getLogger(__name__).warning("no SECRET_KEY set: using a temporary one")
+    if app.config["QUIZAPP_TRUSTED_PROXIES"]:
+        hops = app.config["QUIZAPP_TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
+
+    db.init_app(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    sessions.init_app(app)
+    headers.init_app(app)
+    requests.init_app(app)
+    errors.init_app(app)
+    cli.init_app(app)
+    _register_blueprints(app)
+    return app
+
+
+def _register_blueprints(app: Flask) -> None:
+    from quizapp.admin import bp as admin_bp
+    from quizapp.auth import bp as auth_bp
+    from quizapp.educator import bp as educator_bp
+    from quizapp.patient import bp as patient_bp
+
+    app.register_blueprint(health.bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(patient_bp)
+    app.register_blueprint(educator_bp)
+    app.register_blueprint(admin_bp)
