@@ -11,7 +11,7 @@ from typing import Any
 KNOWN_WEAK_KEYS = {"dev", "secret", "changeme", "change-me", "development", "test", "password"}
 MIN_SECRET_KEY_LENGTH = 32
 
-SECRET_KEY_HELP = (
+SECRET_KEY_HELP = (  # nosec B105 - advice text, not a password
     "Set SECRET_KEY to a long random value, for example:\n"
     "  export SECRET_KEY=$(python3 -c 'import secrets; print(secrets.token_hex(32))')\n"
     "or write one to instance/secret_key (`make run` does this for you)."

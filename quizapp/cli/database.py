@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import click
 from alembic import command
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from flask import current_app
 from flask.cli import AppGroup
 
@@ -30,5 +32,15 @@ def downgrade(revision: str) -> None:
 
 @group.command("current")
 def current() -> None:
-    """Show the revision the database is at."""
-    command.current(alembic_config(current_app))
+    """Show the revision the database is at, and whether it is the latest."""
+    config = alembic_config(current_app)
+    with config.attributes["engine"].connect() as conn:
+        revision = MigrationContext.configure(conn).get_current_revision()
+    head = ScriptDirectory.from_config(config).get_current_head()
+    if revision == head:
+        click.echo(f"Database revision: {revision} (the latest).")
+    else:
+        click.echo(
+            f"Database revision: {revision or 'none (empty database)'}; the latest is {head}. "
+            "Run `flask --app wsgi db upgrade`."
+        )

@@ -7,13 +7,15 @@ import datetime as dt
 import click
 import sqlalchemy as sa
 from flask import current_app
+from flask.cli import with_appcontext
 
 from quizapp import db
 from quizapp.models import Bank, Patient
 from quizapp.operations import patients as patient_ops
 from quizapp.operations import users as user_ops
 
-DEMO_PASSWORD = "demo-password-2026"
+#: Demo accounts only; printed by `make run`, never used outside demo data.
+DEMO_PASSWORD = "demo-password-2026"  # nosec B105
 DEMO_STAFF = (
     ("admin@example.org", "admin", "Demo Administrator"),
     ("educator@example.org", "educator", "Demo Educator"),
@@ -22,6 +24,7 @@ DEMO_PATIENT = "Demo Patient"
 
 
 @click.command("demo")
+@with_appcontext
 def command() -> None:
     """Load demo accounts and a demo patient (safe to run again; prints a fresh patient code)."""
     session = db.session()
@@ -29,7 +32,8 @@ def command() -> None:
         if user_ops.find_by_email(session, email) is None:
             user_ops.create_user(session, email, role, DEMO_PASSWORD, name)
     educator = user_ops.find_by_email(session, "educator@example.org")
-    assert educator is not None
+    if educator is None or educator.role != "educator":
+        raise click.ClickException("educator@example.org exists but is not an educator account.")
     patient = session.scalar(
         sa.select(Patient).where(
             Patient.educator_id == educator.id, Patient.display_name == DEMO_PATIENT

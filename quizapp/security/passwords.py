@@ -29,7 +29,8 @@ def check_policy(password: str, email: str = "") -> None:
         raise WeakPasswordError(f"Use at least {MIN_PASSWORD_LENGTH} characters.")
     if password.lower() in COMMON_PASSWORDS or len(set(password)) < 5:
         raise WeakPasswordError("This password is too easy to guess. Try a short sentence.")
-    if email and email.split("@")[0].lower() in password.lower():
+    local = email.split("@")[0].lower()
+    if len(local) >= 4 and local in password.lower():
         raise WeakPasswordError("Do not use your email address in your password.")
 
 

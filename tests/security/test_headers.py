@@ -1,0 +1,31 @@
+"""Security headers on every response."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.mark.parametrize("path", ["/", "/login", "/start", "/healthz", "/missing"])
+def test_every_response_carries_the_security_headers(client, path):
+    headers = client.get(path).headers
+    csp = headers["Content-Security-Policy"]
+    assert "unsafe-inline" not in csp and "frame-ancestors 'none'" in csp
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] == "same-origin"
+    assert headers["Cache-Control"] == "no-store"
+    assert "Strict-Transport-Security" not in headers  # only behind HTTPS
+
+
+@pytest.mark.parametrize("app_config", [{"QUIZAPP_HTTPS": True}])
+def test_https_adds_hsts_and_secure_cookies(client):
+    response = client.get("/login")
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=")
+    assert (
+        "Secure" in response.headers["Set-Cookie"] and "HttpOnly" in response.headers["Set-Cookie"]
+    )
+
+
+def test_static_files_may_be_cached(client):
+    with client.get("/static/css/app.css") as response:
+        assert response.status_code == 200
+        assert response.headers.get("Cache-Control") != "no-store"
