@@ -31,6 +31,7 @@ instance/secret_key:
 
 run: $(VENV)/.run-deps instance/secret_key
 	$(FLASK) db upgrade
+	$(FLASK) bank import questions/
 	$(FLASK) demo
 	$(FLASK) run --host $(HOST) --port $(PORT)
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from flask import Flask
 
-from quizapp.cli import database, demo, patients, users
+from quizapp.cli import banks, database, demo, patients, users
 
 
 def init_app(app: Flask) -> None:
     """Register every command group."""
     app.cli.add_command(database.group)
+    app.cli.add_command(banks.group)
     app.cli.add_command(users.group)
     app.cli.add_command(patients.group)
     app.cli.add_command(demo.command)

@@ -1,0 +1,1 @@
+"""Domain logic: plain functions over plain values. Nothing here imports Flask or the database."""

@@ -1,0 +1,162 @@
+"""Patient-education documents in our Markdown subset: parsing, anchors, excerpts, safe HTML.
+
+The subset: ``# Title``, ``## Section`` headings, paragraphs, ``- `` bullet lists, and a last
+paragraph starting ``Source:``. Anything else is shown as plain text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from markupsafe import Markup, escape
+
+_WS = re.compile(r"\s+")
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+
+
+def collapse(text: str) -> str:
+    """Runs of white space made single spaces, ends trimmed: how excerpts are compared."""
+    return _WS.sub(" ", text).strip()
+
+
+def anchor(heading: str) -> str:
+    """The anchor of a section heading: ``Where is the prostate?`` -> ``where-is-the-prostate``."""
+    return _NON_WORD.sub("-", heading.lower()).strip("-")
+
+
+@dataclass(frozen=True)
+class Block:
+    """A paragraph (``items`` empty) or a bullet list (``text`` is the lead-in, may be empty)."""
+
+    text: str
+    items: tuple[str, ...] = ()
+
+    @property
+    def plain(self) -> str:
+        return " ".join([self.text, *self.items]).strip()
+
+
+@dataclass(frozen=True)
+class Section:
+    heading: str
+    anchor: str
+    blocks: tuple[Block, ...]
+
+    @property
+    def plain(self) -> str:
+        return "\n".join(block.plain for block in self.blocks)
+
+
+@dataclass(frozen=True)
+class Document:
+    title: str
+    sections: tuple[Section, ...]
+    source: str = ""
+
+    @property
+    def plain(self) -> str:
+        return "\n".join(section.plain for section in self.sections)
+
+    def section(self, anchor_name: str) -> Section | None:
+        return next((s for s in self.sections if s.anchor == anchor_name), None)
+
+    def section_of(self, excerpt: str) -> Section | None:
+        """The section whose text contains ``excerpt`` (white space may differ)."""
+        wanted = collapse(excerpt)
+        for section in self.sections:
+            for block in section.blocks:
+                if wanted and (wanted in collapse(block.plain) or _in_items(wanted, block)):
+                    return section
+        return None
+
+
+def _in_items(wanted: str, block: Block) -> bool:
+    return any(wanted in collapse(item) for item in block.items)
+
+
+def parse(text: str) -> Document:
+    """Parse our Markdown subset into a Document."""
+    title = ""
+    sections: list[Section] = []
+    heading, blocks, para, items = "", [], [], []
+    source = ""
+
+    def flush_block() -> None:
+        nonlocal para, items
+        if items:
+            blocks.append(Block(" ".join(para).strip(), tuple(items)))
+        elif para:
+            blocks.append(Block(" ".join(para).strip()))
+        para, items = [], []
+
+    def flush_section() -> None:
+        nonlocal blocks
+        flush_block()
+        if heading or blocks:
+            sections.append(
+                Section(
+                    heading or title or "Introduction",
+                    anchor(heading or "introduction"),
+                    tuple(blocks),
+                )
+            )
+        blocks = []
+
+    for raw in text.splitlines():
+        line = raw.strip()
+        if line.startswith("# ") and not title and not sections and not blocks:
+            title = line[2:].strip()
+        elif line.startswith("#"):
+            flush_section()
+            heading = line.lstrip("#").strip()
+        elif not line:
+            if not items:
+                flush_block()
+        elif line[:2] in ("- ", "* ") or line.startswith("• "):
+            items.append(line[2:].strip())
+        elif line.startswith("Source:"):
+            flush_block()
+            source = line
+        else:
+            if items:  # a paragraph after a list starts a new block
+                flush_block()
+            para.append(line)
+    flush_section()
+    return Document(title=title, sections=tuple(sections), source=source)
+
+
+def contains_excerpt(text: str, excerpt: str) -> bool:
+    """Whether ``excerpt`` appears word for word within one paragraph, list or list item of
+    ``text`` (white space may differ)."""
+    return parse(text).section_of(excerpt) is not None
+
+
+def _highlight(text: str, excerpt: str | None) -> Markup:
+    escaped = escape(collapse(text))
+    if not excerpt:
+        return Markup(escaped)
+    wanted = str(escape(collapse(excerpt)))
+    if wanted and wanted in escaped:
+        return Markup(escaped.replace(wanted, f"<mark>{wanted}</mark>", 1))
+    return Markup(escaped)
+
+
+def block_html(block: Block, excerpt: str | None = None) -> Markup:
+    """Safe HTML of one block, with ``excerpt`` marked where it appears."""
+    parts = []
+    if block.text:
+        parts.append(f"<p>{_highlight(block.text, excerpt)}</p>")
+    if block.items:
+        lis = "".join(f"<li>{_highlight(item, excerpt)}</li>" for item in block.items)
+        parts.append(f"<ul>{lis}</ul>")
+    return Markup("".join(parts))
+
+
+def block_with(section: Section, excerpt: str) -> Block | None:
+    """The block of ``section`` that holds ``excerpt``."""
+    wanted = collapse(excerpt)
+    for block in section.blocks:
+        if wanted in collapse(block.text) or _in_items(wanted, block):
+            return block
+    return None

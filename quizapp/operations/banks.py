@@ -1,0 +1,180 @@
+"""Importing banks (all or nothing, versioned) and changing questions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, selectinload
+
+from quizapp.domain import documents as docs
+from quizapp.domain.bankfile import BankSpec, ChoiceSpec, QuestionSpec, TopicSpec
+from quizapp.domain.lint import patient_text
+from quizapp.domain.readability import grade
+from quizapp.models import Bank, Choice, Document, Question, QuestionStatus, QuestionVersion, Topic
+
+
+@dataclass
+class ImportReport:
+    banks: list[str] = field(default_factory=list)
+    created: int = 0
+    new_versions: int = 0
+    status_changes: int = 0
+    retired: int = 0
+    unchanged: int = 0
+
+    def summary(self) -> str:
+        return (
+            f"{', '.join(self.banks) or 'no banks'}: {self.created} new questions, "
+            f"{self.new_versions} new versions, {self.status_changes} status changes, "
+            f"{self.retired} retired, {self.unchanged} unchanged"
+        )
+
+
+def version_content(version: QuestionVersion) -> tuple:
+    """The same shape as QuestionSpec.content(), read from a stored version."""
+    return (
+        version.kind,
+        version.stem,
+        version.explanation,
+        version.source_excerpt,
+        tuple((c.text, c.is_correct, c.feedback) for c in version.choices),
+    )
+
+
+def add_version(
+    db: Session, question: Question, spec: QuestionSpec, author_id: int | None = None
+) -> QuestionVersion:
+    """Stage a new version of ``question`` with the content of ``spec``."""
+    number = (question.versions[-1].number + 1) if question.versions else 1
+    version = QuestionVersion(
+        question=question,
+        number=number,
+        kind=spec.kind,
+        stem=spec.stem,
+        explanation=spec.explanation,
+        source_excerpt=spec.source_excerpt,
+        reading_grade=grade(
+            patient_text(spec.stem, spec.explanation, [(c.text, c.feedback) for c in spec.choices])
+        ),
+        created_by_id=author_id,
+        choices=[
+            Choice(position=n, text=c.text, is_correct=c.correct, feedback=c.feedback)
+            for n, c in enumerate(spec.choices)
+        ],
+    )
+    db.add(version)
+    return version
+
+
+def load_bank(db: Session, slug: str) -> Bank | None:
+    """A bank with its topics, questions, versions and choices loaded in a few queries."""
+    return db.scalar(
+        sa.select(Bank)
+        .where(Bank.slug == slug)
+        .options(
+            selectinload(Bank.topics),
+            selectinload(Bank.document),
+            selectinload(Bank.questions)
+            .selectinload(Question.versions)
+            .selectinload(QuestionVersion.choices),
+        )
+    )
+
+
+def import_bank(
+    db: Session, spec: BankSpec, report: ImportReport, author_id: int | None = None
+) -> Bank:
+    """Stage one bank: create or update it; a changed question gets a new version; a question gone
+    from the file is retired (never deleted). The caller commits, or rolls back on any error."""
+    bank = load_bank(db, spec.slug)
+    title = docs.parse(spec.document_text).title or spec.title
+    if bank is None:
+        document = db.scalar(sa.select(Document).where(Document.slug == spec.slug))
+        if document is None:
+            document = Document(slug=spec.slug, title=title, body=spec.document_text)
+            db.add(document)
+        bank = Bank(slug=spec.slug, title=spec.title, document=document)
+        db.add(bank)
+        db.flush()
+    else:
+        bank.title = spec.title
+    if bank.document.body != spec.document_text:
+        bank.document.body = spec.document_text
+        bank.document.title = title
+    topics = _sync_topics(db, bank, spec.topics)
+    by_key = {q.key: q for q in bank.questions}
+    for question_spec in spec.questions:
+        question = by_key.pop(question_spec.key, None)
+        if question is None:
+            question = Question(
+                bank=bank,
+                topic=topics[question_spec.topic],
+                key=question_spec.key,
+                status=question_spec.status,
+            )
+            db.add(question)
+            add_version(db, question, question_spec, author_id)
+            report.created += 1
+            continue
+        changed = False
+        if version_content(question.current) != question_spec.content():
+            add_version(db, question, question_spec, author_id)
+            report.new_versions += 1
+            changed = True
+        if question.status != question_spec.status:
+            question.status = question_spec.status
+            report.status_changes += 1
+            changed = True
+        if question.topic_id != topics[question_spec.topic].id:
+            question.topic = topics[question_spec.topic]
+            changed = True
+        if not changed:
+            report.unchanged += 1
+    for gone in by_key.values():
+        if gone.status != QuestionStatus.RETIRED:
+            gone.status = QuestionStatus.RETIRED
+            report.retired += 1
+    db.flush()
+    report.banks.append(spec.slug)
+    return bank
+
+
+def _sync_topics(db: Session, bank: Bank, specs: tuple[TopicSpec, ...]) -> dict[str, Topic]:
+    existing = {t.key: t for t in bank.topics}
+    for position, spec in enumerate(specs):
+        topic = existing.get(spec.key)
+        if topic is None:
+            topic = Topic(bank=bank, key=spec.key)
+            db.add(topic)
+            existing[spec.key] = topic
+        topic.title, topic.section, topic.position = spec.title, spec.section, position
+    db.flush()
+    return existing
+
+
+def spec_from_bank(bank: Bank) -> BankSpec:
+    """The bank as a BankSpec (latest version of every question, retired ones included)."""
+    topic_keys = {t.id: t.key for t in bank.topics}
+    return BankSpec(
+        slug=bank.slug,
+        title=bank.title,
+        document=f"documents/{bank.slug}.md",
+        document_text=bank.document.body,
+        topics=tuple(TopicSpec(t.key, t.title, t.section) for t in bank.topics),
+        questions=tuple(
+            QuestionSpec(
+                key=q.key,
+                topic=topic_keys[q.topic_id],
+                kind=q.current.kind,
+                stem=q.current.stem,
+                choices=tuple(
+                    ChoiceSpec(c.text, c.is_correct, c.feedback) for c in q.current.choices
+                ),
+                source_excerpt=q.current.source_excerpt,
+                explanation=q.current.explanation,
+                status=q.status,
+            )
+            for q in sorted(bank.questions, key=lambda q: q.id)
+        ),
+    )
