@@ -65,9 +65,8 @@ def check_choices(kind_name: str, texts: Sequence[str], flags: Sequence[bool]) -
                 f"{kind.label} needs exactly {kind.min_choices} choices, has {len(texts)}"
             )
         else:
-            problems.append(
-                f"{kind.label} needs {kind.min_choices} to {kind.max_choices} choices, has {len(texts)}"
-            )
+            wanted = f"{kind.min_choices} to {kind.max_choices}"
+            problems.append(f"{kind.label} needs {wanted} choices, has {len(texts)}")
     if kind_name == "truefalse" and tuple(t.strip() for t in texts) != TRUE_FALSE_TEXTS:
         problems.append('true/false choices must be "True" then "False"')
     problems.extend(kind.check_correct(flags))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.accessibility import assert_accessible, assert_no_horizontal_scroll
 from tests.browser.conftest import screenshot
@@ -41,7 +42,7 @@ def test_staff_sign_in_by_keyboard_only(page, live_server, make_user):
     assert page.evaluate("document.activeElement.textContent") == "Staff sign in"
     page.keyboard.press("Enter")
     page.wait_for_url(live_server + "/login")
-    assert page.evaluate("document.activeElement.id") == "email"  # focus starts in the form
+    expect(page.get_by_label("Email")).to_be_focused()  # focus starts in the form
     page.keyboard.type(user.email)
     page.keyboard.press("Tab")
     page.keyboard.type("correct horse battery")
