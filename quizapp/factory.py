@@ -55,6 +55,7 @@ def _register_blueprints(app: Flask) -> None:
     from quizapp.admin import bp as admin_bp
     from quizapp.auth import bp as auth_bp
     from quizapp.educator import bp as educator_bp
+    from quizapp.interop import bp as fhir_bp
     from quizapp.patient import bp as patient_bp
 
     app.register_blueprint(health.bp)
@@ -62,3 +63,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(patient_bp)
     app.register_blueprint(educator_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(fhir_bp)

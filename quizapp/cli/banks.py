@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
 from quizapp import db
@@ -82,7 +83,8 @@ def export(slug: str, fmt: str, output: Path | None) -> None:
     else:
         from quizapp.domain import fhir
 
-        text = json.dumps(fhir.questionnaire(spec), indent=2, ensure_ascii=False) + "\n"
+        resource = fhir.questionnaire(spec, current_app.config["QUIZAPP_PUBLIC_URL"])
+        text = json.dumps(resource, indent=2, ensure_ascii=False) + "\n"
     if output is None:
         click.echo(text, nl=False)
         return

@@ -1,0 +1,40 @@
+"""Views of the FHIR blueprint: JSON resources for staff, errors as OperationOutcome."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import Blueprint, Response, current_app
+
+from quizapp import db
+from quizapp.domain import fhir
+from quizapp.models import Role
+from quizapp.operations import banks as bank_ops
+from quizapp.security.roles import role_required
+
+bp = Blueprint("fhir", __name__, url_prefix="/fhir")
+FHIR_JSON = "application/fhir+json; charset=utf-8"
+
+
+def fhir_response(resource: dict[str, Any], status: int = 200) -> Response:
+    """A FHIR resource as ``application/fhir+json``."""
+    body = json.dumps(resource, indent=2, ensure_ascii=False) + "\n"
+    return Response(body, status=status, content_type=FHIR_JSON)
+
+
+def operation_outcome(status: int, code: str, message: str) -> Response:
+    """A FHIR OperationOutcome explaining why the request failed."""
+    issue = {"severity": "error", "code": code, "diagnostics": message}
+    return fhir_response({"resourceType": "OperationOutcome", "issue": [issue]}, status)
+
+
+@bp.get("/Questionnaire/<slug>")
+@role_required(Role.ADMIN, Role.EDUCATOR)
+def questionnaire(slug: str) -> Response:
+    """The bank ``slug`` as a FHIR R4 Questionnaire (its approved questions)."""
+    bank = bank_ops.load_bank(db.session(), slug)
+    if bank is None:
+        return operation_outcome(404, "not-found", f"No questionnaire {slug!r}.")
+    base_url = current_app.config["QUIZAPP_PUBLIC_URL"]
+    return fhir_response(fhir.questionnaire(bank_ops.spec_from_bank(bank), base_url))
