@@ -134,10 +134,10 @@ def runner(app: Flask):
 def dbs(app: Flask) -> Iterator[sa.orm.Session]:
     """A session for arranging and inspecting data, outside any request and app context.
 
-    On SQLite it begins deferred transactions, so a test that only reads never holds the write
-    lock while the app under test handles a request.
+    On SQLite it runs each statement in autocommit mode (no BEGIN), so the test always reads what
+    the app under test has committed and never holds a lock while a request runs.
     """
-    token = db.sqlite_begin.set("BEGIN")
+    token = db.sqlite_begin.set("")
     session = db.state(app).sessionmaker()
     yield session
     session.close()
@@ -211,3 +211,39 @@ def enter_code() -> Callable[..., object]:
         return post_form(client, "/start", {"code": code})
 
     return do_enter
+
+
+BUNDLED_BANK = (
+    Path(__file__).resolve().parent.parent / "questions" / "salvage-prostate-cryoablation.yaml"
+)
+
+
+@pytest.fixture
+def bundled_bank(dbs: sa.orm.Session):
+    """The bundled salvage cryoablation bank, imported."""
+    from quizapp.domain import bankload
+    from quizapp.operations import banks as bank_ops
+
+    loaded = bankload.load(BUNDLED_BANK)
+    assert not loaded.errors, loaded.errors
+    bank = bank_ops.import_bank(dbs, loaded.specs[0], bank_ops.ImportReport())
+    dbs.commit()
+    return bank
+
+
+@pytest.fixture
+def make_assignment(dbs: sa.orm.Session, make_patient, bundled_bank):
+    """Factory: a patient with the bundled bank assigned."""
+    import random
+
+    def make(
+        patient: Patient | None = None, per_topic: int = 2, max_rounds: int = 3, seed: int = 7
+    ):
+        patient = patient or make_patient()
+        assignment = patient_ops.assign_bank(
+            dbs, patient, bundled_bank, patient.educator, per_topic, max_rounds, random.Random(seed)
+        )
+        dbs.commit()
+        return assignment
+
+    return make

@@ -1,21 +1,21 @@
-"""Views of the patient blueprint."""
+"""Signing in with the access code, the timed-out page and the patient's home page."""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, redirect, render_template, session, url_for
+import sqlalchemy as sa
+from flask import current_app, redirect, render_template, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from quizapp import db
-from quizapp.models import Role, utcnow
+from quizapp.models import Assignment, Role, utcnow
 from quizapp.operations import patients as patient_ops
+from quizapp.patient.blueprint import bp
 from quizapp.patient.forms import CodeForm
 from quizapp.requests import audit
 from quizapp.security.ratelimit import limiter
 from quizapp.security.roles import role_required
 from quizapp.security.sessions import SIGNED_OUT_PATIENT, start_session
-
-bp = Blueprint("patient", __name__)
 
 CODE_NOT_FOUND = "We could not find that code. Please check it and try again."
 CODE_EXPIRED = "This code has expired. Please ask your educator for a new one."
@@ -45,11 +45,8 @@ def start() -> ResponseReturnValue:
             message = CODE_NOT_FOUND
             if code is not None:
                 message = CODE_REVOKED if code.revoked_at else CODE_EXPIRED
-            audit(
-                "patient.code",
-                patient_id=code.patient_id if code else None,
-                outcome="expired" if message == CODE_EXPIRED else "revoked" if code else "failed",
-            )
+            outcome = {CODE_NOT_FOUND: "failed", CODE_EXPIRED: "expired"}.get(message, "revoked")
+            audit("patient.code", patient_id=code.patient_id if code else None, outcome=outcome)
             dbs.commit()
             form.code.errors.append(message)
         else:
@@ -71,4 +68,13 @@ def signed_out() -> ResponseReturnValue:
 @role_required(Role.PATIENT)
 def home() -> ResponseReturnValue:
     """The patient's start page: what to read and the quiz to take."""
-    return render_template("patient/home.html", patient=current_user)
+    assignments = (
+        db.session()
+        .scalars(
+            sa.select(Assignment)
+            .where(Assignment.patient_id == current_user.id)
+            .order_by(Assignment.id)
+        )
+        .all()
+    )
+    return render_template("patient/home.html", patient=current_user, assignments=assignments)

@@ -1,0 +1,261 @@
+"""A patient's way through an assignment: rounds, answers and results.
+
+Every function here is safe to call twice with the same input (back button, refresh, double click,
+two tabs): the second call finds what the first one stored and changes nothing.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, selectinload
+
+from quizapp.domain import kinds, teach_to_goal
+from quizapp.models import (
+    Assignment,
+    Choice,
+    Question,
+    QuestionStatus,
+    QuestionVersion,
+    Response,
+    ResponseChoice,
+    Round,
+    RoundItem,
+    Topic,
+    utcnow,
+)
+
+
+class QuizError(Exception):
+    """The action does not fit the quiz's state; the message is for the patient."""
+
+
+class RoundClosed(QuizError):
+    pass
+
+
+@dataclass
+class Progress:
+    """Where a patient stands in an assignment."""
+
+    assignment: Assignment
+    #: Topics that count: those with approved questions, or already answered.
+    topics: list[Topic]
+    rounds: list[Round]
+    results: list[teach_to_goal.TopicResult]
+    answered_version_ids_by_round: dict[int, set[int]]
+
+    @property
+    def open_round(self) -> Round | None:
+        return next((r for r in self.rounds if r.finished_at is None), None)
+
+    @property
+    def last_round(self) -> Round | None:
+        return self.rounds[-1] if self.rounds else None
+
+    @property
+    def ready(self) -> bool:
+        return teach_to_goal.is_ready(self.results)
+
+    def topic(self, key: str) -> Topic:
+        return next(t for t in self.topics if t.key == key)
+
+    def next_item(self, round_: Round) -> RoundItem | None:
+        answered = self.answered_version_ids_by_round.get(round_.id, set())
+        return next((i for i in round_.items if i.question_version_id not in answered), None)
+
+
+def candidates(db: Session, bank_id: int) -> list[teach_to_goal.Candidate]:
+    """Approved questions of a bank, each with its newest version."""
+    newest = (
+        sa.select(QuestionVersion.question_id, sa.func.max(QuestionVersion.number).label("number"))
+        .group_by(QuestionVersion.question_id)
+        .subquery()
+    )
+    rows = db.execute(
+        sa.select(Question.id, QuestionVersion.id, Topic.key)
+        .join(Topic, Topic.id == Question.topic_id)
+        .join(newest, newest.c.question_id == Question.id)
+        .join(
+            QuestionVersion,
+            (QuestionVersion.question_id == Question.id)
+            & (QuestionVersion.number == newest.c.number),
+        )
+        .where(Question.bank_id == bank_id, Question.status == QuestionStatus.APPROVED)
+    ).all()
+    return [teach_to_goal.Candidate(q, v, t) for q, v, t in rows]
+
+
+def progress(db: Session, assignment: Assignment) -> Progress:
+    """Load an assignment's rounds and answers and compute its topic results."""
+    topics = list(
+        db.scalars(
+            sa.select(Topic).where(Topic.bank_id == assignment.bank_id).order_by(Topic.position)
+        )
+    )
+    rounds = list(
+        db.scalars(
+            sa.select(Round)
+            .where(Round.assignment_id == assignment.id)
+            .order_by(Round.number)
+            .options(selectinload(Round.items))
+        )
+    )
+    rows = db.execute(
+        sa.select(
+            Round.number,
+            Round.id,
+            Topic.key,
+            Question.id,
+            Response.question_version_id,
+            Response.is_correct,
+        )
+        .join(Response, Response.round_id == Round.id)
+        .join(QuestionVersion, QuestionVersion.id == Response.question_version_id)
+        .join(Question, Question.id == QuestionVersion.question_id)
+        .join(Topic, Topic.id == Question.topic_id)
+        .where(Round.assignment_id == assignment.id)
+    ).all()
+    answered: dict[int, set[int]] = {}
+    answers = []
+    for number, round_id, topic, question_id, version_id, correct in rows:
+        answered.setdefault(round_id, set()).add(version_id)
+        answers.append(teach_to_goal.Answer(number, topic, question_id, correct))
+    askable = {c.topic for c in candidates(db, assignment.bank_id)}
+    counted = [t for t in topics if t.key in askable or any(a.topic == t.key for a in answers)]
+    return Progress(
+        assignment=assignment,
+        topics=counted,
+        rounds=rounds,
+        results=teach_to_goal.results([t.key for t in counted], answers),
+        answered_version_ids_by_round=answered,
+    )
+
+
+def _lock(db: Session, model: type, row_id: int) -> None:
+    """Serialize concurrent changes to one row (PostgreSQL; SQLite writers already queue)."""
+    db.execute(sa.select(model.id).where(model.id == row_id).with_for_update())
+
+
+def start_round(db: Session, assignment: Assignment) -> Round:
+    """Open the next round, or return the round already open. Round 1 asks every topic; later
+    rounds ask only topics not yet mastered, preferring questions not seen before."""
+    _lock(db, Assignment, assignment.id)
+    db.refresh(assignment)
+    state = progress(db, assignment)
+    if state.open_round is not None:
+        return state.open_round
+    if assignment.completed_at is not None:
+        raise QuizError("You have finished this quiz.")
+    if len(state.rounds) >= assignment.max_rounds:
+        raise QuizError("You have used all the tries for this quiz.")
+    pool = candidates(db, assignment.bank_id)
+    askable = {c.topic for c in pool}
+    if not state.rounds:
+        topics = [t.key for t in state.topics if t.key in askable]
+    else:
+        topics = [t for t in teach_to_goal.unmastered(state.results) if t in askable]
+    seen = {a for r in state.rounds for a in _question_ids(db, r)}
+    number = len(state.rounds) + 1
+    rng = random.Random(f"{assignment.seed}:round:{number}")
+    plan = teach_to_goal.plan_round(pool, topics, assignment.questions_per_topic, seen, rng)
+    if not plan:
+        raise QuizError("This quiz has no questions yet. Please tell your educator.")
+    round_ = Round(assignment=assignment, number=number)
+    round_.items = [
+        RoundItem(position=n, question_version_id=c.version_id) for n, c in enumerate(plan)
+    ]
+    db.add(round_)
+    assignment.last_activity_at = utcnow()
+    db.flush()
+    return round_
+
+
+def _question_ids(db: Session, round_: Round) -> list[int]:
+    return list(
+        db.scalars(
+            sa.select(QuestionVersion.question_id)
+            .join(RoundItem, RoundItem.question_version_id == QuestionVersion.id)
+            .where(RoundItem.round_id == round_.id)
+        )
+    )
+
+
+def find_response(db: Session, round_id: int, version_id: int) -> Response | None:
+    return db.scalar(
+        sa.select(Response)
+        .where(Response.round_id == round_id, Response.question_version_id == version_id)
+        .options(selectinload(Response.chosen))
+    )
+
+
+def record_answer(db: Session, item: RoundItem, chosen_ids: list[int]) -> tuple[Response, bool]:
+    """Store the answer to ``item``. Returns (response, created). An item already answered keeps
+    its first answer (created is False); a finished round refuses with RoundClosed."""
+    _lock(db, Round, item.round_id)
+    round_ = db.get(Round, item.round_id)
+    db.refresh(round_)
+    existing = find_response(db, item.round_id, item.question_version_id)
+    if existing is not None:
+        return existing, False
+    if round_.finished_at is not None:
+        raise RoundClosed(
+            "This round is over, so this answer was not saved. Your other answers are safe."
+        )
+    version = db.get(QuestionVersion, item.question_version_id)
+    valid = {c.id for c in version.choices}
+    chosen = sorted(set(chosen_ids) & valid)
+    if not chosen or (kinds.KINDS[version.kind].input_type == "radio" and len(chosen) != 1):
+        raise QuizError(
+            "Please choose an answer." if not chosen else "Please choose only one answer."
+        )
+    correct = {c.id for c in version.choices if c.is_correct}
+    response = Response(
+        round_id=round_.id, question_version_id=version.id, is_correct=kinds.grade(chosen, correct)
+    )
+    response.chosen = [ResponseChoice(choice_id=cid) for cid in chosen]
+    try:
+        with db.begin_nested():
+            db.add(response)
+            db.flush()
+    except sa.exc.IntegrityError:
+        # another request stored this answer a moment ago: keep that one
+        return find_response(db, item.round_id, item.question_version_id), False
+    round_.assignment.last_activity_at = utcnow()
+    return response, True
+
+
+def finish_round(db: Session, round_: Round) -> Round:
+    """Close a round once every question is answered; complete the assignment when every topic is
+    mastered or no rounds are left. Finishing a finished round changes nothing."""
+    _lock(db, Round, round_.id)
+    db.refresh(round_)
+    if round_.finished_at is not None:
+        return round_
+    assignment = round_.assignment
+    state = progress(db, assignment)
+    if state.next_item(round_) is not None:
+        raise QuizError("Please answer every question in this round first.")
+    now = utcnow()
+    round_.finished_at = now
+    assignment.last_activity_at = now
+    if state.ready or round_.number >= assignment.max_rounds:
+        assignment.completed_at = now
+    db.flush()
+    return round_
+
+
+def chosen_choices(response: Response, version: QuestionVersion) -> list[Choice]:
+    """The choices a response picked, in the version's order."""
+    ids = {rc.choice_id for rc in response.chosen}
+    return [c for c in version.choices if c.id in ids]
+
+
+def mark_reading(db: Session, assignment: Assignment) -> None:
+    """Remember when the patient first opened the document."""
+    if assignment.started_reading_at is None:
+        assignment.started_reading_at = utcnow()
+        assignment.last_activity_at = assignment.last_activity_at or assignment.started_reading_at
+        db.flush()

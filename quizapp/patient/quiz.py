@@ -1,0 +1,238 @@
+"""The quiz: one question per screen, teaching after every answer, rounds until understood."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import abort, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_wtf import FlaskForm
+
+from quizapp import db
+from quizapp.domain import documents, kinds, teach_to_goal
+from quizapp.models import Assignment, QuestionVersion, Role, Round
+from quizapp.operations import quiz as quiz_ops
+from quizapp.patient.blueprint import bp, own_assignment
+from quizapp.patient.doctor_questions import questions_for_doctor
+from quizapp.requests import audit
+from quizapp.security.roles import role_required
+
+
+class ActionForm(FlaskForm):
+    """A form with nothing but its CSRF token: answer, start and finish buttons."""
+
+
+def _round(assignment: Assignment, number: int) -> Round:
+    round_ = db.session().scalar(
+        sa.select(Round).where(Round.assignment_id == assignment.id, Round.number == number)
+    )
+    if round_ is None:
+        abort(404)
+    return round_
+
+
+def _item(round_: Round, position: int):
+    if not 1 <= position <= len(round_.items):
+        abort(404)
+    return round_.items[position - 1]
+
+
+def _ordered_choices(assignment: Assignment, version: QuestionVersion) -> list:
+    order = teach_to_goal.choice_order(
+        [c.id for c in version.choices],
+        assignment.seed,
+        version.id,
+        keep_order=version.kind == "truefalse",
+    )
+    by_id = {c.id: c for c in version.choices}
+    return [by_id[i] for i in order]
+
+
+def _q_url(
+    assignment: Assignment, round_: Round, position: int, endpoint: str = "patient.question"
+) -> str:
+    return url_for(endpoint, assignment_id=assignment.id, number=round_.number, position=position)
+
+
+@bp.get("/learn/<int:assignment_id>/quiz")
+@role_required(Role.PATIENT)
+def resume(assignment_id: int) -> ResponseReturnValue:
+    """Go to wherever the patient left off."""
+    assignment = own_assignment(assignment_id)
+    state = quiz_ops.progress(db.session(), assignment)
+    if assignment.completed_at is not None:
+        return redirect(url_for("patient.done", assignment_id=assignment.id))
+    open_round = state.open_round
+    if open_round is not None:
+        item = state.next_item(open_round)
+        if item is None:
+            return render_template(
+                "patient/round_end.html", assignment=assignment, round=open_round, form=ActionForm()
+            )
+        return redirect(_q_url(assignment, open_round, item.position + 1))
+    if state.last_round is not None:
+        return redirect(
+            url_for("patient.summary", assignment_id=assignment.id, number=state.last_round.number)
+        )
+    per_topic = assignment.questions_per_topic
+    return render_template(
+        "patient/quiz_start.html",
+        assignment=assignment,
+        state=state,
+        per_topic=per_topic,
+        form=ActionForm(),
+    )
+
+
+@bp.post("/learn/<int:assignment_id>/rounds")
+@role_required(Role.PATIENT)
+def start_round(assignment_id: int) -> ResponseReturnValue:
+    """Start the next round (or carry on with the one already open)."""
+    assignment = own_assignment(assignment_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        round_ = quiz_ops.start_round(db.session(), assignment)
+    except quiz_ops.QuizError as exc:
+        return render_template("patient/message.html", assignment=assignment, message=str(exc)), 409
+    audit("quiz.round.start", patient_id=assignment.patient_id, target=f"round:{round_.id}")
+    db.session().commit()
+    return redirect(url_for("patient.resume", assignment_id=assignment.id))
+
+
+@bp.route("/learn/<int:assignment_id>/round/<int:number>/q/<int:position>", methods=["GET", "POST"])
+@role_required(Role.PATIENT)
+def question(assignment_id: int, number: int, position: int) -> ResponseReturnValue:
+    """One question; its answer is stored the moment it is sent."""
+    assignment = own_assignment(assignment_id)
+    round_ = _round(assignment, number)
+    item = _item(round_, position)
+    dbs = db.session()
+    form = ActionForm()
+    error = None
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        raw = request.form.getlist("choice")
+        chosen = [int(v) for v in raw if v.isdigit()]
+        try:
+            _response, created = quiz_ops.record_answer(dbs, item, chosen)
+        except quiz_ops.RoundClosed as exc:
+            return render_template(
+                "patient/message.html", assignment=assignment, message=str(exc)
+            ), 409
+        except quiz_ops.QuizError as exc:
+            error = str(exc)
+        else:
+            if created:
+                audit(
+                    "quiz.answer", patient_id=assignment.patient_id, target=f"round_item:{item.id}"
+                )
+            dbs.commit()
+            return redirect(_q_url(assignment, round_, position, "patient.feedback"))
+    elif quiz_ops.find_response(dbs, round_.id, item.question_version_id) is not None:
+        return redirect(_q_url(assignment, round_, position, "patient.feedback"))
+    version = item.version
+    return render_template(
+        "patient/question.html",
+        assignment=assignment,
+        round=round_,
+        version=version,
+        kind=kinds.KINDS[version.kind],
+        choices=_ordered_choices(assignment, version),
+        number=position,
+        total=len(round_.items),
+        form=form,
+        error=error,
+        preview=False,
+    ), 422 if error else 200
+
+
+@bp.get("/learn/<int:assignment_id>/round/<int:number>/q/<int:position>/feedback")
+@role_required(Role.PATIENT)
+def feedback(assignment_id: int, number: int, position: int) -> ResponseReturnValue:
+    """Right or not, why, and the words of the document that say so."""
+    assignment = own_assignment(assignment_id)
+    round_ = _round(assignment, number)
+    item = _item(round_, position)
+    response = quiz_ops.find_response(db.session(), round_.id, item.question_version_id)
+    if response is None:
+        return redirect(_q_url(assignment, round_, position))
+    version = item.version
+    document = documents.parse(assignment.bank.document.body)
+    section = document.section_of(version.source_excerpt)
+    block = documents.block_with(section, version.source_excerpt) if section else None
+    is_last = position == len(round_.items)
+    return render_template(
+        "patient/feedback.html",
+        assignment=assignment,
+        round=round_,
+        version=version,
+        response=response,
+        chosen=quiz_ops.chosen_choices(response, version),
+        correct=[c for c in version.choices if c.is_correct],
+        passage=documents.block_html(block, version.source_excerpt) if block else None,
+        section=section,
+        number=position,
+        total=len(round_.items),
+        next_url=None if is_last else _q_url(assignment, round_, position + 1),
+        form=ActionForm(),
+    )
+
+
+@bp.post("/learn/<int:assignment_id>/round/<int:number>/finish")
+@role_required(Role.PATIENT)
+def finish(assignment_id: int, number: int) -> ResponseReturnValue:
+    """Close the round and show how it went."""
+    assignment = own_assignment(assignment_id)
+    round_ = _round(assignment, number)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    already = round_.finished_at is not None
+    try:
+        quiz_ops.finish_round(db.session(), round_)
+    except quiz_ops.QuizError:
+        return redirect(url_for("patient.resume", assignment_id=assignment.id))
+    if not already:
+        audit("quiz.round.finish", patient_id=assignment.patient_id, target=f"round:{round_.id}")
+    db.session().commit()
+    return redirect(url_for("patient.summary", assignment_id=assignment.id, number=number))
+
+
+@bp.get("/learn/<int:assignment_id>/round/<int:number>/summary")
+@role_required(Role.PATIENT)
+def summary(assignment_id: int, number: int) -> ResponseReturnValue:
+    """After a round: what was understood, and what to read again."""
+    assignment = own_assignment(assignment_id)
+    round_ = _round(assignment, number)
+    if round_.finished_at is None:
+        return redirect(url_for("patient.resume", assignment_id=assignment.id))
+    state = quiz_ops.progress(db.session(), assignment)
+    asked = {c.topic for c in quiz_ops.candidates(db.session(), assignment.bank_id)}
+    return render_template(
+        "patient/summary.html",
+        assignment=assignment,
+        round=round_,
+        understood=[state.topic(r.topic) for r in state.results if r.mastered],
+        review=[state.topic(r.topic) for r in state.results if not r.mastered and r.topic in asked],
+        is_latest=state.last_round is not None and state.last_round.id == round_.id,
+        rounds_left=assignment.max_rounds - len(state.rounds),
+        form=ActionForm(),
+    )
+
+
+@bp.get("/learn/<int:assignment_id>/done")
+@role_required(Role.PATIENT)
+def done(assignment_id: int) -> ResponseReturnValue:
+    """The final result, what the educator will go over, and questions to ask the doctor."""
+    assignment = own_assignment(assignment_id)
+    if assignment.completed_at is None:
+        return redirect(url_for("patient.resume", assignment_id=assignment.id))
+    state = quiz_ops.progress(db.session(), assignment)
+    to_discuss = [state.topic(r.topic) for r in state.results if not r.mastered]
+    return render_template(
+        "patient/done.html",
+        assignment=assignment,
+        ready=state.ready,
+        to_discuss=to_discuss,
+        doctor_questions=questions_for_doctor(state.topics, {t.key for t in to_discuss}),
+    )
