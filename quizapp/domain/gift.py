@@ -114,7 +114,8 @@ def _question_lines(q: QuestionSpec) -> list[str]:
         if q.kind == "multi":
             mark = f"~%{weight(right_count)}%" if choice.correct else "~%-100%"
         else:
-            mark = "=" if choice.correct else "~"
+            # A leading % would read as a weight: an explicit 0% keeps it text.
+            mark = "=" if choice.correct else ("~%0%" if choice.text.startswith("%") else "~")
         feedback = f"#{escape(choice.feedback)}" if choice.feedback else ""
         lines.append(f"\t{mark}{escape(choice.text)}{feedback}")
     if general:
@@ -211,7 +212,7 @@ def parse_gift(
             question = _question(block, meta, topic, out)
             if question is not None:
                 questions.append(question)
-        if not block.content or first.startswith("$CATEGORY:"):
+        if not block.content or (first.startswith("$CATEGORY:") and len(block.content) == 1):
             for name in QUESTION_KEYS:
                 for number, _value in meta.get(name, []):
                     out.error(
@@ -408,7 +409,7 @@ def _multichoice(key: str, answers: str, out: _Reader) -> tuple[str | None, tupl
             out.error(key, f"choices[{n}]", "needs a text")
         right = piece[0] == "=" or bool(percent and float(percent.group(1)) > 0)
         choices.append(ChoiceSpec(_restore(text), right, _restore(feedback)))
-    if not weights:
+    if has_right_mark and not any(weights):
         return "single", tuple(choices)
     if has_right_mark:
         out.error(
@@ -418,6 +419,8 @@ def _multichoice(key: str, answers: str, out: _Reader) -> tuple[str | None, tupl
             "or ~%weight% on every answer for select-all",
         )
         return None, ()
+    if not weights:
+        return "single", tuple(choices)
     total = sum(w for w in weights if w > 0)
     if abs(total - 100) > 0.01:
         out.error(
