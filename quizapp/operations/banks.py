@@ -178,3 +178,62 @@ def spec_from_bank(bank: Bank) -> BankSpec:
             for q in sorted(bank.questions, key=lambda q: q.id)
         ),
     )
+
+
+# --- Changes an administrator makes to one question (the admin bank editor) ----------------
+
+
+class StatusError(ValueError):
+    """A status change that is not allowed from the question's current status."""
+
+
+#: What each administrator action may change: action -> (statuses it starts from, new status).
+TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
+    "approve": ((QuestionStatus.DRAFT,), QuestionStatus.APPROVED),
+    "retire": ((QuestionStatus.DRAFT, QuestionStatus.APPROVED), QuestionStatus.RETIRED),
+    "restore": ((QuestionStatus.RETIRED,), QuestionStatus.DRAFT),
+}
+
+
+def create_question(
+    db: Session, bank: Bank, topic: Topic, spec: QuestionSpec, author_id: int | None = None
+) -> Question:
+    """Stage a new draft question in ``bank`` with ``spec`` as its version 1."""
+    question = Question(bank=bank, topic=topic, key=spec.key, status=QuestionStatus.DRAFT)
+    db.add(question)
+    add_version(db, question, spec, author_id)
+    db.flush()
+    return question
+
+
+def edit_question(
+    db: Session, question: Question, topic: Topic, spec: QuestionSpec, author_id: int | None = None
+) -> bool:
+    """Stage an edit: new content becomes a new version (old versions never change).
+
+    Any change to an approved question puts it back to draft, so patients never see wording
+    nobody approved; it returns to the quiz when approved again. Returns whether anything
+    changed (a new version, the topic, or both).
+    """
+    changed = question.topic_id != topic.id
+    if version_content(question.current) != spec.content():
+        add_version(db, question, spec, author_id)
+        changed = True
+    question.topic = topic
+    if changed and question.status == QuestionStatus.APPROVED:
+        question.status = QuestionStatus.DRAFT
+    db.flush()
+    return changed
+
+
+def change_status(db: Session, question: Question, action: str) -> str:
+    """Stage ``action`` (approve, retire, restore) on ``question``; returns the new status.
+
+    Raises StatusError when the action does not apply to the current status.
+    """
+    allowed_from, new_status = TRANSITIONS[action]
+    if question.status not in allowed_from:
+        raise StatusError(f"A {question.status} question cannot be {action}d.")
+    question.status = new_status
+    db.flush()
+    return new_status
