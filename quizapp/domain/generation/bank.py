@@ -47,7 +47,7 @@ def _unique(key: str, taken: set[str]) -> str:
 
 
 def _source_line(source: str, title: str, reviewed: str) -> str:
-    line = f"Source: {source or title}"
+    line = f"Source: {source.rstrip('.') or title}"
     if reviewed:
         line += f", last reviewed {reviewed}"
     return line + ". Draft questions made by quizapp from this text; review before use."
@@ -67,7 +67,9 @@ def draft(
     slug = slug or _key(title, 8)
     if not KEY_RE.match(slug):
         raise DocumentError(f"The slug {slug!r} must be lower-case letters, digits and dashes.")
-    rendered = rendering.render(outline, title, _source_line(source, title, outline.reviewed))
+    rendered = rendering.render(
+        outline, title, _source_line(outline.source or source, title, outline.reviewed)
+    )
     parsed = documents.parse(rendered.markdown)
     if [s.anchor for s in parsed.sections] != [s.anchor for s in rendered.sections]:
         raise AssertionError("rendered document does not read back as written")  # a bug, not input

@@ -77,12 +77,23 @@ def _meaning(raw: str) -> tuple[str, bool] | None:
     return text, quoted
 
 
+def _appositive(text: str) -> str:
+    """The words after ", or" up to the comma that ends them; a run of single-word adjectives
+    ("a long, thin, flexible tube") is read through."""
+    parts = text.split(",")
+    meaning, i = parts[0], 1
+    while i < len(parts) and language.word_count(parts[i]) == 1:
+        meaning += "," + parts[i] + ("," + parts[i + 1] if i + 1 < len(parts) else "")
+        i += 2
+    return meaning
+
+
 def _or_definitions(sentence: Sentence) -> list[Definition]:
     out = []
     text = sentence.text
     for match in _OR.finditer(text):
         left, right = text[: match.start()], text[match.end() :]
-        meaning = _meaning(right.split(",", 1)[0])
+        meaning = _meaning(_appositive(right))
         if meaning is None:
             continue
         tokens = left.split()
@@ -103,6 +114,10 @@ def _or_definitions(sentence: Sentence) -> list[Definition]:
                 tokens[len(tokens) - len(taken) - 1].lower() if len(tokens) > len(taken) else ""
             )
             article = before if before in ("the", "a", "an") else ""
+            if before in language.AUXILIARIES or before in ("be", "been", "being", "get", "got"):
+                continue  # "when it was diagnosed, or first found": a verb, not a term
+            if before in ("your", "my", "his", "her", "their", "our"):
+                article = "the"  # "your colon, or large intestine" -> "What is the colon?"
             term = " ".join(taken)
         if term.lower() in language.STOPWORDS or term.lower().split()[0] in _BAD_SUBJECT:
             continue
@@ -135,6 +150,7 @@ def _is_definition(sentence: Sentence) -> Definition | None:
     if verb in ("is", "are") and first not in ("a", "an", "the", "one", "part", "when", "how"):
         return None
     article, term = _split_article(x)
+    term = term.strip("\"“”‘’'")
     identity = verb in ("means", "mean", "refers to") or first == "the"
     pattern = "is" if verb in ("is", "are") else "means"
     return Definition(term, article, meaning[0], pattern, identity, meaning[1], sentence)

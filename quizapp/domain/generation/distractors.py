@@ -77,20 +77,26 @@ def pick(
     candidates: Sequence[str], chosen: Sequence[str], rng: random.Random, limit: int
 ) -> list[str]:
     """Up to ``limit`` candidates, in random order, each compatible with the chosen and with one
-    another."""
+    another: the largest such set found by starting from each candidate in turn."""
     pool = list(candidates)
     rng.shuffle(pool)
-    picked: list[str] = []
-    for text in pool:
-        if len(picked) >= limit:
-            break
-        if all(compatible(text, other) for other in [*chosen, *picked]):
-            picked.append(text)
-    return picked
+    best: list[str] = []
+    for start in range(len(pool)):
+        picked: list[str] = []
+        for text in pool[start:] + pool[:start]:
+            if len(picked) >= limit:
+                break
+            if all(compatible(text, other) for other in [*chosen, *picked]):
+                picked.append(text)
+        if len(picked) > len(best):
+            best = picked
+    return best
 
 
 def for_list(list_index: int, stem: str, terms: dict[int, list[str]], corpus: Corpus) -> list[str]:
     """Items of the document's other lists that the document does not make true for this list.
+    Lists of the same section come first (they are about the same step of care); other sections'
+    lists are used only when the same section offers none.
 
     :param terms: the choice text of every item, by list index.
     """
@@ -99,12 +105,14 @@ def for_list(list_index: int, stem: str, terms: dict[int, list[str]], corpus: Co
     heading = corpus.sections[block.section].heading
     about_care = language.is_intervention(f"{stem} {own_text} {heading}")
     own = terms.get(list_index, [])
-    out: list[str] = []
+    near: list[str] = []
+    far: list[str] = []
     for other_index in sorted(terms):
         if other_index == list_index:
             continue
+        out = near if corpus.lists[other_index].section == block.section else far
         for text in terms[other_index]:
-            if text in out or any(overlaps(text, mine) for mine in own):
+            if text in near or text in far or any(overlaps(text, mine) for mine in own):
                 continue
             if (language.content_stems(text) - corpus.common_stems) & language.content_stems(
                 own_text
@@ -113,4 +121,4 @@ def for_list(list_index: int, stem: str, terms: dict[int, list[str]], corpus: Co
             if about_care and language.is_intervention(text):
                 continue  # a real option is never a "wrong" answer about options or care
             out.append(text)
-    return out
+    return near or far

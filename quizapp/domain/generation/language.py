@@ -46,6 +46,13 @@ IMPERATIVES = frozenset(
     put leave rest wash clean check buy read sign come go try mix finish
     """.split()
 )
+#: Singular nouns that end in "s".
+SINGULAR_S = frozenset(
+    """
+    lens gas bias canvas diabetes news series species measles mumps pancreas herpes rabies atlas
+    bus plus iris bronchitis arthritis mucus anus uterus fetus virus sinus
+    """.split()
+)
 PRONOUN_SUBJECTS = frozenset("it this that they these those he she we i".split())
 FIRST_PERSON = re.compile(r"\b(we|our|us)\b", re.IGNORECASE)
 #: Words that mark a treatment, operation or test. Two of these may share a purpose, so one is
@@ -152,6 +159,8 @@ def form(text: str) -> str:
         return "wh"
     if first == "to":
         return "to"
+    if first in IMPERATIVES:
+        return "vp"
     if text.rstrip().endswith((".", "!", "?")) and word_count(text) > 3:
         return "sentence"
     return "np"
@@ -174,6 +183,8 @@ def number(text: str) -> str:
     if "and" in head_zone:
         return "plural"
     head = head_zone[-1] if head_zone else tokens[0]
+    if head in SINGULAR_S:
+        return "singular"
     if head.endswith("s") and not head.endswith(("ss", "us", "is", "'s", "’s")):
         return "plural"
     return "singular"
@@ -222,3 +233,20 @@ def similar_length(a: str, b: str) -> bool:
     """Neither is more than about twice as long as the other (in words)."""
     x, y = sorted((word_count(a), word_count(b)))
     return y <= 2 * x + 2
+
+
+def you_should(text: str) -> str | None:
+    """An instruction as a statement: "Stop eating ..." -> "You should stop eating ...";
+    "Three days before the test, stop ..." -> "Three days before the test, you should stop ...".
+    None when ``text`` is not an instruction."""
+    tokens = text.split()
+    first = tokens[0].lower() if tokens else ""
+    if first == "don't" or (first == "do" and len(tokens) > 1 and tokens[1].lower() == "not"):
+        rest = tokens[2:] if first == "do" else tokens[1:]
+        return "You should not " + " ".join(rest)
+    if first in IMPERATIVES:
+        return "You should " + lower_first(text)
+    head, comma, tail = text.partition(", ")
+    if comma and word_count(head) <= 8 and tail.split(" ", 1)[0].lower() in IMPERATIVES:
+        return f"{head}, you should {lower_first(tail)}"
+    return None

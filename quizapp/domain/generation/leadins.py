@@ -22,6 +22,16 @@ _INCLUDE = re.compile(
     r"(?:include|includes|are|do the following|does the following)$",
     re.IGNORECASE,
 )
+_THESE = re.compile(
+    r"^(?P<verb>avoid|bring|buy|take|stop|use|pack|wear|eat|drink|have|skip|get)\s+these\s+"
+    r"(?P<noun>[a-z][a-z ]{1,30})$",
+    re.IGNORECASE,
+)
+_WHEN = re.compile(
+    r"^(?P<when>[^,]{3,60}\b(?:before|after|during|until|the day|morning|evening|night)\b"
+    r"[^,]{0,30}),",
+    re.IGNORECASE,
+)
 _THE_FOLLOWING = re.compile(r"\s+(?:the following|these(?: things)?|this)$", re.IGNORECASE)
 
 
@@ -46,19 +56,38 @@ def last_sentence(text: str) -> str:
     return text[spans[-1][0] : spans[-1][1]] if spans else text
 
 
+def _when(lead_in: str) -> str:
+    """A time the lead-in paragraph sets for its list ("One day before the test, ...")."""
+    spans = list(language.sentences(lead_in))
+    for start, end in reversed(spans[:-1]):
+        match = _WHEN.match(lead_in[start:end])
+        if match:
+            return match.group("when") + ", "
+    return ""
+
+
 def question(lead_in: str) -> LeadIn | None:
     """The question a list with this lead-in answers, or None when the lead-in is not understood."""
     sentence = language.clean(last_sentence(lead_in))
     if not sentence.endswith(":"):
         return None
     body = sentence[:-1].strip()
+    when = _when(lead_in)
+    match = _THESE.match(body)
+    if match:
+        noun, verb = match.group("noun").lower(), match.group("verb").lower()
+        which = f"{when}which of these {noun} should you {verb}?"
+        heading = f"{when}what {noun} should you {verb}?"
+        return LeadIn(language.capitalize(which), language.capitalize(heading), members=False)
     for pattern in (_MODAL, _NEED):
         match = pattern.match(body)
         if match:
-            pre = match.group("pre") or ""
+            pre = match.group("pre") or when
             subj = match.group("subj")
             aux = match.group("aux").lower()
             rest = _THE_FOLLOWING.sub("", match.group("rest")).strip()
+            if rest.endswith(" to"):
+                rest += " do"
             if pattern is _NEED:
                 aux, rest = "do", f"{aux} to {rest}"
             if language.word_count(subj) > 4 or not rest or _has_verb(subj):

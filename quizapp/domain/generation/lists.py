@@ -13,7 +13,7 @@ from quizapp.domain.generation.drafts import Draft
 
 SELECT_ALL = "Select all that apply."
 _OR_TERM = re.compile(r"^(?P<term>[^,]{2,60}?),\s+or\s+")
-MAX_ITEM_WORDS = 7
+MAX_ITEM_WORDS = 9
 
 
 def item_term(item: str) -> str | None:
@@ -70,9 +70,7 @@ def generate(corpus: Corpus, rng: random.Random) -> list[Draft]:
         if asked is None or own is None or len(own) < 2:
             continue
         wrong_pool = distractors.for_list(index, asked.which, all_terms, corpus)
-        first = rng.choice(own)
-        rest = distractors.pick([t for t in own if t != first], [first], rng, 5)
-        correct = [first, *rest]
+        correct = distractors.pick(own, [], rng, 6)
         wrong = distractors.pick(wrong_pool, correct, rng, 2) if wrong_pool else []
         if wrong:
             correct = correct[: max(2, min(len(correct), 5 - len(wrong)))]

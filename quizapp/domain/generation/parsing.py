@@ -55,6 +55,8 @@ class Outline:
     sections: list[Section]
     #: When the page says it was last reviewed, the date it gives (for the Source line).
     reviewed: str = ""
+    #: The page's own "Source: ..." line, without the label.
+    source: str = ""
 
 
 def inline(text: str) -> str:
@@ -144,7 +146,7 @@ def outline(text: str) -> Outline:
     blocks = _raw_blocks(text, markdown)
     if not markdown:
         blocks = _plain_title(blocks)
-    title, reviewed = "", ""
+    title, reviewed, source = "", "", ""
     sections: list[Section] = []
     current: Section | None = None
     for kind, value in blocks:
@@ -155,6 +157,9 @@ def outline(text: str) -> Outline:
             sections.append(current)
         elif kind == "para":
             value = str(value)
+            if value.startswith("Source:"):
+                source = source or value[len("Source:") :].strip()
+                continue
             if BOILERPLATE.search(value):
                 if _REVIEWED.search(value) and (date := _DATE.search(value)):
                     reviewed = reviewed or date.group(1)
@@ -183,7 +188,7 @@ def outline(text: str) -> Outline:
             "Found no sections in the document. Give each part a heading: a Markdown line "
             "starting with '## ', or in plain text a short line of its own ending in '?'."
         )
-    return Outline(title=title, sections=_unique_headings(sections), reviewed=reviewed)
+    return Outline(title, _unique_headings(sections), reviewed, source)
 
 
 def _split_lists(sections: list[Section]) -> list[Section]:

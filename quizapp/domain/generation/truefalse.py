@@ -1,12 +1,13 @@
 """True/false questions. A true statement is a sentence of the page. A false one is made only by
 swapping in another term of the same kind from the same page: the meaning of one term given to its
-neighbour in a list or section, or one time span of the page given where another belongs. Nothing
-is ever invented."""
+neighbour in a list or section. Nothing is ever invented.
+
+Numbers are not swapped: "stop 1 day before" is not plainly false when the page says "3 days
+before", and a patient must never be marked wrong for a fair reading."""
 
 from __future__ import annotations
 
 import random
-import re
 
 from quizapp.domain.bankfile import ChoiceSpec
 from quizapp.domain.generation import distractors, language
@@ -17,30 +18,8 @@ from quizapp.domain.generation.lists import item_term
 
 MIN_WORDS, MAX_WORDS = 5, 24
 TRUE_PER_SECTION = 3
+SWAPS_PER_SECTION = 2
 _CONNECTIVES = frozenset("and but so or also however instead then because although".split())
-_NUMBER_WORDS = {
-    "one": "1",
-    "two": "2",
-    "three": "3",
-    "four": "4",
-    "five": "5",
-    "six": "6",
-    "seven": "7",
-    "eight": "8",
-    "nine": "9",
-    "ten": "10",
-    "twelve": "12",
-}
-_QUANTITY = re.compile(
-    r"\b(?P<n>\d{1,3}|" + "|".join(_NUMBER_WORDS) + r")[ -](?P<unit>minute|hour|day|week|month|"
-    r"year)s?\b",
-    re.IGNORECASE,
-)
-_HEDGE = re.compile(
-    r"(about|around|at least|at most|up to|within|more than|less than|over|under|nearly|almost|"
-    r"or|to|every|each|than|between|and|per|-)\s*$",
-    re.IGNORECASE,
-)
 
 
 def _choices(true: bool, feedback: str) -> tuple[ChoiceSpec, ...]:
@@ -72,24 +51,37 @@ def statement(sentence: Sentence, corpus: Corpus) -> tuple[str, tuple[int, int]]
             return None
         text = f"{term} {' '.join(tokens[1:])}"
         span = (passage.span[0], sentence.span[1])
-    elif first in ("do", "don't"):
-        if first == "do" and tokens[1].lower() != "not":
-            return None
-        rest = " ".join(tokens[2:] if first == "do" else tokens[1:])
-        return f"You should not {rest}", span
-    elif first in language.IMPERATIVES:
-        return f"You should {language.lower_first(text)}", span
+    if tokens[-1].lower().strip(".") in ("it", "them", "this", "that", "these", "those", "they"):
+        return None  # "A quick laser treatment clears it." needs the sentence before
+    instruction = language.you_should(text)
+    if instruction:
+        return instruction, span
     return text, span
 
 
-def _true_drafts(corpus: Corpus, rng: random.Random) -> list[Draft]:
+def _stands_alone(sentence: Sentence, corpus: Corpus, known: set[str]) -> bool:
+    """A first sentence, or one about the reader or a term of the page: not "The color can look
+    like blood", whose "color" only the sentence before explains."""
+    if sentence.position == 0:
+        return True
+    first = sentence.text.split(" ", 1)[0].lower()
+    if first in ("you", "your", "most", "many", "some", "every", "all", "each"):
+        return True
+    subject = language.subject(sentence.text) or ""
+    return bool(language.content_stems(subject) & known)
+
+
+def _true_drafts(corpus: Corpus, definitions: list[Definition], rng: random.Random) -> list[Draft]:
+    known = language.content_stems(corpus.title)
+    for definition in definitions:
+        known |= language.content_stems(definition.term)
     by_section: dict[int, list[Draft]] = {}
     for sentence in corpus.sentences:
         passage = corpus.passages[sentence.passage]
         if passage.kind == "lead-in" and sentence.text.rstrip().endswith(":"):
             continue
         made = statement(sentence, corpus)
-        if made is None:
+        if made is None or not (made[1] != sentence.span or _stands_alone(sentence, corpus, known)):
             continue
         text, span = made
         by_section.setdefault(sentence.section, []).append(
@@ -147,8 +139,11 @@ def _swapped_definitions(
         list_of.setdefault(d.sentence.passage, None)
     out = []
     used: set[str] = set()
+    per_section: dict[int, int] = {}
     for own in identity:
-        if own.term.lower() in used:
+        if own.term.lower() in used or per_section.get(own.sentence.section, 0) >= (
+            SWAPS_PER_SECTION
+        ):
             continue
         partners = [
             other
@@ -166,6 +161,7 @@ def _swapped_definitions(
         if language.NEGATION_RE.search(claim) or corpus.stated_with(other.term, own.meaning):
             continue
         used.add(own.term.lower())
+        per_section[own.sentence.section] = per_section.get(own.sentence.section, 0) + 1
         truth = f"{subject} {_verb(other, other.term)} {other.meaning}."
         out.append(
             Draft(
@@ -187,71 +183,8 @@ def _swapped_definitions(
     return out
 
 
-def _canon(text: str) -> str:
-    return re.sub(
-        r"\b(" + "|".join(_NUMBER_WORDS) + r")\b",
-        lambda m: _NUMBER_WORDS[m.group(1).lower()],
-        text,
-        flags=re.IGNORECASE,
-    )
-
-
-def _swapped_numbers(corpus: Corpus, rng: random.Random) -> list[Draft]:
-    values: dict[str, set[str]] = {}
-    candidates = []
-    for sentence in corpus.sentences:
-        found = list(_QUANTITY.finditer(sentence.text))
-        for match in found:
-            values.setdefault(match.group("unit").lower(), set()).add(_canon(match.group("n")))
-        if len(found) != 1 or language.NEGATION_RE.search(sentence.text):
-            continue
-        match = found[0]
-        after = sentence.text[match.end() : match.end() + 6].lower()
-        if _HEDGE.search(sentence.text[: match.start()]) or after.startswith((" or", " to", "-")):
-            continue
-        candidates.append((sentence, match))
-    out = []
-    per_section: dict[int, int] = {}
-    for sentence, match in candidates:
-        made = statement(sentence, corpus)
-        if made is None or per_section.get(sentence.section, 0) >= 2:
-            continue
-        unit = match.group("unit").lower()
-        own = _canon(match.group("n"))
-        others = sorted(values[unit] - {own}, key=int)
-        if not others:
-            continue
-        new = rng.choice(others)
-        quantity = f"{new} {unit}{'' if new == '1' else 's'}"
-        claim = made[0].replace(match.group(0), quantity, 1)
-        if claim == made[0] or _stated(_canon(claim), corpus):
-            continue
-        per_section[sentence.section] = per_section.get(sentence.section, 0) + 1
-        out.append(
-            Draft(
-                kind="truefalse",
-                stem=claim,
-                choices=_choices(False, f"The page says {match.group(0)}, not {quantity}."),
-                explanation=f"False. {made[0]}",
-                spans=(made[1],),
-                excerpt=corpus.slice(made[1]),
-                section=sentence.section,
-                generator="truefalse",
-                support=made[0],
-                subject=made[0],
-            )
-        )
-    return out
-
-
-def _stated(claim: str, corpus: Corpus) -> bool:
-    wanted = language.content_stems(claim)
-    return any(wanted <= language.content_stems(_canon(s.text)) for s in corpus.sentences)
-
-
 def generate(corpus: Corpus, definitions: list[Definition], rng: random.Random) -> list[Draft]:
     return [
-        *_true_drafts(corpus, rng),
+        *_true_drafts(corpus, definitions, rng),
         *_swapped_definitions(definitions, corpus, rng),
-        *_swapped_numbers(corpus, rng),
     ]
