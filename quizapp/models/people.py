@@ -78,6 +78,9 @@ class Patient(Base):
         sa.ForeignKey("users.id", ondelete="RESTRICT"), index=True
     )
     session_token: Mapped[str] = mapped_column(sa.String(64), default=new_session_token)
+    #: One-time key of the enrolment form that created this patient, so a form sent twice
+    #: (double click, refresh) cannot enrol the same person twice.
+    enrolment_key: Mapped[str | None] = mapped_column(sa.String(64), unique=True, index=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     educator: Mapped[User] = relationship(back_populates="patients")

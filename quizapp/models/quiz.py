@@ -39,6 +39,9 @@ class Assignment(Base):
     started_reading_at: Mapped[dt.datetime | None]
     #: Set when every topic is mastered or the last round allowed is finished.
     completed_at: Mapped[dt.datetime | None]
+    #: The outcome recorded at completion: every topic mastered (ready for the consent
+    #: discussion) or not (needs discussion). None while the quiz is not complete.
+    ready: Mapped[bool | None]
     #: Last time the patient answered or finished a round; for the educator's dashboard.
     last_activity_at: Mapped[dt.datetime | None]
 

@@ -243,6 +243,7 @@ def finish_round(db: Session, round_: Round) -> Round:
     assignment.last_activity_at = now
     if state.ready or round_.number >= assignment.max_rounds:
         assignment.completed_at = now
+        assignment.ready = state.ready
     db.flush()
     return round_
 

@@ -51,3 +51,19 @@ def pytest_raises_refusal():
     import pytest
 
     return pytest.raises((sa.exc.IntegrityError, sa.exc.DatabaseError))
+
+
+def test_each_upgrade_keeps_existing_rows(app, make_patient, issue_code, dbs):
+    """Stepping down to the first revision and up again keeps patients and their codes."""
+    from quizapp.models import AccessCode
+
+    patient = make_patient(name="Kept Through Migrations")
+    issue_code(patient)
+    dbs.close()
+    with app.app_context():
+        command.downgrade(alembic_config(app), "0001")
+        command.upgrade(alembic_config(app), "head")
+    with app.app_context():
+        session = db.session()
+        assert session.get(Patient, patient.id).display_name == "Kept Through Migrations"
+        assert session.scalar(sa.select(sa.func.count(AccessCode.id))) == 1
