@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from quizapp.cli import banks, database, demo, patients, users
+from quizapp.cli import banks, database, demo, generate, patients, users  # noqa: F401 (generate adds "bank generate")
 
 
 def init_app(app: Flask) -> None:

@@ -114,7 +114,7 @@ def _assemble(
     keys: set[str] = set()
     for item in kept:
         topic = topic_of[item.section]
-        key = _unique(f"{topic}-{_key(item.stem, QUESTION_KEY_WORDS)}"[:72].strip("-"), keys)
+        key = _unique(_key(item.stem, QUESTION_KEY_WORDS), keys)
         named.append(item.but(topic=topic, key=key))
     questions = tuple(
         QuestionSpec(
