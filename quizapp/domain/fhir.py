@@ -6,6 +6,7 @@ The codes and the system here are what a QuestionnaireResponse of the same bank 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from quizapp.domain.bankfile import BankSpec, QuestionSpec
@@ -84,3 +85,72 @@ def _item(q: QuestionSpec, system: str, base_url: str) -> dict[str, Any]:
         for n, c in enumerate(q.choices)
     ]
     return item
+
+
+@dataclass(frozen=True)
+class AnsweredItem:
+    """One question's latest answer, for a QuestionnaireResponse."""
+
+    topic_key: str
+    topic_title: str
+    question_key: str
+    stem: str
+    #: (position, text) of each chosen choice.
+    chosen: tuple[tuple[int, str], ...]
+
+
+def questionnaire_response(
+    slug: str,
+    response_id: str,
+    patient_id: int,
+    patient_name: str,
+    completed: bool,
+    authored: str,
+    answers: list[AnsweredItem],
+    base_url: str = DEFAULT_BASE_URL,
+) -> dict[str, Any]:
+    """A patient's answers to a bank as a FHIR R4 QuestionnaireResponse: a group per topic, each
+    answered question with its chosen choices coded as in the bank's Questionnaire."""
+    system = choice_system(slug, base_url)
+    groups: dict[str, dict[str, Any]] = {}
+    for answer in answers:
+        group = groups.setdefault(
+            answer.topic_key, {"linkId": answer.topic_key, "text": answer.topic_title, "item": []}
+        )
+        group["item"].append(
+            {
+                "linkId": answer.question_key,
+                "text": answer.stem,
+                "answer": [
+                    {
+                        "valueCoding": {
+                            "system": system,
+                            "code": choice_code(answer.question_key, p),
+                            "display": t,
+                        }
+                    }
+                    for p, t in answer.chosen
+                ],
+            }
+        )
+    resource: dict[str, Any] = {
+        "resourceType": "QuestionnaireResponse",
+        "id": response_id,
+        "questionnaire": questionnaire_url(slug, base_url),
+        "status": "completed" if completed else "in-progress",
+        "subject": {"reference": f"Patient/{patient_id}", "display": patient_name},
+        "authored": authored,
+    }
+    if groups:
+        resource["item"] = list(groups.values())
+    return resource
+
+
+def searchset(resources: list[dict[str, Any]]) -> dict[str, Any]:
+    """Resources as a FHIR search result Bundle."""
+    return {
+        "resourceType": "Bundle",
+        "type": "searchset",
+        "total": len(resources),
+        "entry": [{"resource": r, "search": {"mode": "match"}} for r in resources],
+    }

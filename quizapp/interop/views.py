@@ -5,12 +5,15 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import Blueprint, Response, current_app
+from flask import Blueprint, Response, current_app, request
 
 from quizapp import db
 from quizapp.domain import fhir
+from quizapp.educator.access import visible_patient
+from quizapp.interop.responses import patient_responses
 from quizapp.models import Role
 from quizapp.operations import banks as bank_ops
+from quizapp.requests import audit
 from quizapp.security.roles import role_required
 
 bp = Blueprint("fhir", __name__, url_prefix="/fhir")
@@ -38,3 +41,19 @@ def questionnaire(slug: str) -> Response:
         return operation_outcome(404, "not-found", f"No questionnaire {slug!r}.")
     base_url = current_app.config["QUIZAPP_PUBLIC_URL"]
     return fhir_response(fhir.questionnaire(bank_ops.spec_from_bank(bank), base_url))
+
+
+@bp.get("/QuestionnaireResponse")
+@role_required(Role.ADMIN, Role.EDUCATOR)
+def questionnaire_response() -> Response:
+    """Search by ``patient``: that patient's answers as a Bundle of QuestionnaireResponses
+    (educators: their own patients only; every read is audited)."""
+    raw = request.args.get("patient", "")
+    if not raw.isdigit():
+        return operation_outcome(400, "required", "Give the patient's id: ?patient=<id>.")
+    patient = visible_patient(int(raw))
+    base_url = current_app.config["QUIZAPP_PUBLIC_URL"]
+    bundle = fhir.searchset(patient_responses(db.session(), patient, base_url))
+    audit("patient.results.fhir", patient_id=patient.id, target=f"patient:{patient.id}")
+    db.session().commit()
+    return fhir_response(bundle)

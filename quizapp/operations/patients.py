@@ -23,6 +23,7 @@ def add_patient(
     display_name: str,
     mrn: str | None = None,
     consult_date: dt.date | None = None,
+    enrolment_key: str | None = None,
 ) -> Patient:
     """Stage a new patient owned by ``educator``."""
     display_name = " ".join(display_name.split())
@@ -37,11 +38,22 @@ def add_patient(
         if db.scalar(sa.select(Patient.id).where(Patient.mrn == mrn)) is not None:
             raise EnrolmentError("A patient with this MRN is already enrolled.")
     patient = Patient(
-        display_name=display_name, mrn=mrn, consult_date=consult_date, educator=educator
+        display_name=display_name,
+        mrn=mrn,
+        consult_date=consult_date,
+        educator=educator,
+        enrolment_key=enrolment_key,
     )
     db.add(patient)
     db.flush()
     return patient
+
+
+def find_by_enrolment_key(db: Session, key: str) -> Patient | None:
+    """The patient an enrolment form with this key already created, if any."""
+    if not key:
+        return None
+    return db.scalar(sa.select(Patient).where(Patient.enrolment_key == key))
 
 
 def assign_bank(

@@ -1,0 +1,39 @@
+"""Which patients a staff member may see: educators their own, administrators all."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import abort
+from flask_login import current_user
+
+from quizapp import db
+from quizapp.models import Bank, Patient, Question, QuestionStatus, Role
+
+
+def visible_patient(patient_id: int) -> Patient:
+    """The patient, if the signed-in staff member may see them; 404 otherwise (audited)."""
+    query = sa.select(Patient).where(Patient.id == patient_id)
+    if current_user.role != Role.ADMIN:
+        query = query.where(Patient.educator_id == current_user.id)
+    patient = db.session().scalar(query)
+    if patient is None:
+        abort(404)
+    return patient
+
+
+def assignable_banks() -> list[tuple[str, str]]:
+    """(slug, title) of banks with at least one approved question."""
+    rows = (
+        db.session()
+        .execute(
+            sa.select(Bank.slug, Bank.title)
+            .where(
+                sa.exists().where(
+                    Question.bank_id == Bank.id, Question.status == QuestionStatus.APPROVED
+                )
+            )
+            .order_by(Bank.title)
+        )
+        .all()
+    )
+    return [(slug, title) for slug, title in rows]

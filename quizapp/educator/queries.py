@@ -1,0 +1,134 @@
+"""The dashboard's query: a fixed number of queries per page, however many patients there are."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from quizapp.domain import status as st
+from quizapp.domain import teach_to_goal
+from quizapp.models import (
+    Assignment,
+    Bank,
+    Patient,
+    Question,
+    QuestionVersion,
+    Response,
+    Round,
+    Topic,
+)
+
+PER_PAGE = 25
+
+
+@dataclass
+class Row:
+    patient: Patient
+    assignment: Assignment | None
+    bank_title: str
+    status: str
+    to_discuss: list[str] = field(default_factory=list)
+
+    @property
+    def status_label(self) -> str:
+        return st.LABELS[self.status]
+
+
+@dataclass
+class Page:
+    rows: list[Row]
+    total: int
+    page: int
+    pages: int
+
+
+def status_expression() -> sa.ColumnElement[str]:
+    """The dashboard status in SQL; mirrors quizapp.domain.status.status_of."""
+    has_round = sa.exists().where(Round.assignment_id == Assignment.id)
+    return sa.case(
+        (Assignment.id.is_(None), st.UNASSIGNED),
+        (Assignment.completed_at.is_not(None) & Assignment.ready.is_(True), st.READY),
+        (Assignment.completed_at.is_not(None), st.NEEDS_DISCUSSION),
+        (has_round, st.IN_PROGRESS),
+        (Assignment.started_reading_at.is_not(None), st.READING),
+        else_=st.NOT_STARTED,
+    )
+
+
+def patients_page(
+    db: Session,
+    educator_id: int | None,
+    status: str = "",
+    search: str = "",
+    page: int = 1,
+    per_page: int = PER_PAGE,
+) -> Page:
+    """One page of patients (all patients when ``educator_id`` is None), soonest consult first."""
+    status_col = status_expression().label("status")
+    base = (
+        sa.select(Patient, Assignment, Bank.title, status_col)
+        .outerjoin(Assignment, Assignment.patient_id == Patient.id)
+        .outerjoin(Bank, Bank.id == Assignment.bank_id)
+    )
+    if educator_id is not None:
+        base = base.where(Patient.educator_id == educator_id)
+    if search:
+        like = f"%{search.strip().lower()}%"
+        base = base.where(
+            sa.func.lower(Patient.display_name).like(like) | sa.func.lower(Patient.mrn).like(like)
+        )
+    if status in st.LABELS:
+        base = base.where(status_expression() == status)
+    total = db.scalar(sa.select(sa.func.count()).select_from(base.subquery())) or 0
+    pages = max(1, math.ceil(total / per_page))
+    page = min(max(1, page), pages)
+    result = db.execute(
+        base.order_by(
+            Patient.consult_date.is_(None), Patient.consult_date, Patient.display_name, Patient.id
+        )
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    ).all()
+    rows = [Row(p, a, title or "", s) for p, a, title, s in result]
+    _fill_topics_to_discuss(db, rows)
+    return Page(rows, total, page, pages)
+
+
+def _fill_topics_to_discuss(db: Session, rows: list[Row]) -> None:
+    """Unmastered topics of every started assignment on the page: two queries in all."""
+    started = {
+        r.assignment.id: r
+        for r in rows
+        if r.assignment and r.status not in (st.NOT_STARTED, st.READING)
+    }
+    if not started:
+        return
+    answers = db.execute(
+        sa.select(Round.assignment_id, Round.number, Topic.key, Question.id, Response.is_correct)
+        .join(Response, Response.round_id == Round.id)
+        .join(QuestionVersion, QuestionVersion.id == Response.question_version_id)
+        .join(Question, Question.id == QuestionVersion.question_id)
+        .join(Topic, Topic.id == Question.topic_id)
+        .where(Round.assignment_id.in_(started))
+    ).all()
+    bank_ids = {r.assignment.bank_id for r in started.values()}
+    topics = db.execute(
+        sa.select(Topic.bank_id, Topic.key, Topic.title)
+        .where(Topic.bank_id.in_(bank_ids))
+        .order_by(Topic.position)
+    ).all()
+    by_assignment: dict[int, list[teach_to_goal.Answer]] = {}
+    for assignment_id, number, key, question_id, correct in answers:
+        by_assignment.setdefault(assignment_id, []).append(
+            teach_to_goal.Answer(number, key, question_id, correct)
+        )
+    for assignment_id, row in started.items():
+        bank_topics = [(k, t) for b, k, t in topics if b == row.assignment.bank_id]
+        mine = by_assignment.get(assignment_id, [])
+        asked = {a.topic for a in mine}
+        results = teach_to_goal.results([k for k, _ in bank_topics if k in asked], mine)
+        titles = dict(bank_topics)
+        row.to_discuss = [titles[r.topic] for r in results if not r.mastered]

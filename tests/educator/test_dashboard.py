@@ -1,0 +1,135 @@
+"""The dashboard: statuses, topics to discuss, order, filters, pages and a constant query count."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy import event
+
+from quizapp import db
+from quizapp.models import Patient
+from quizapp.operations import patients as patient_ops
+from tests.helpers import post_form
+from tests.patient.quizdriver import run_round
+
+
+@pytest.fixture
+def educator_client(app, make_user, login):
+    educator = make_user("educator")
+    client = app.test_client()
+    login(client, educator)
+    return client, educator
+
+
+def test_status_moves_from_not_started_to_ready(
+    app, educator_client, make_assignment, issue_code, enter_code, dbs
+):
+    client, educator = educator_client
+    assignment = make_assignment(make_patient_for(dbs, educator, "Ann Ready"), per_topic=1)
+    assert "Not started" in client.get("/educator/").get_data(as_text=True)
+    patient_browser = app.test_client()
+    enter_code(patient_browser, issue_code(assignment.patient))
+    patient_browser.get(f"/learn/{assignment.id}/read/")
+    assert "Reading" in client.get("/educator/").get_data(as_text=True)
+    post_form(patient_browser, f"/learn/{assignment.id}/rounds", {}, page="/learn/")
+    assert "In progress" in client.get("/educator/").get_data(as_text=True)
+    run_round(patient_browser, dbs, assignment.id)
+    page = client.get("/educator/").get_data(as_text=True)
+    assert "status-ready" in page and ">Ready<" in page
+
+
+def test_needs_discussion_lists_the_topics_to_discuss(
+    app, educator_client, make_assignment, issue_code, enter_code, dbs
+):
+    client, educator = educator_client
+    assignment = make_assignment(make_patient_for(dbs, educator, "Bob"), per_topic=1, max_rounds=1)
+    patient_browser = app.test_client()
+    enter_code(patient_browser, issue_code(assignment.patient))
+    post_form(patient_browser, f"/learn/{assignment.id}/rounds", {}, page="/learn/")
+    run_round(patient_browser, dbs, assignment.id, wrong_positions={2})
+    page = client.get("/educator/?status=needs_discussion").get_data(as_text=True)
+    assert "Bob" in page and "Needs discussion" in page and "Where the prostate is" in page
+    assert "Bob" not in client.get("/educator/?status=ready").get_data(as_text=True)
+
+
+def make_patient_for(dbs, educator, name, consult=None, mrn=None):
+    patient = patient_ops.add_patient(dbs, educator, name, mrn, consult)
+    dbs.commit()
+    return patient
+
+
+def test_only_own_patients_soonest_consult_first_and_search(educator_client, make_user, dbs):
+    client, educator = educator_client
+    today = dt.date.today()
+    make_patient_for(dbs, educator, "Later Larry", today + dt.timedelta(days=9))
+    make_patient_for(dbs, educator, "Soon Sam", today + dt.timedelta(days=1), mrn="A-77")
+    make_patient_for(dbs, educator, "Unset Uma")
+    make_patient_for(dbs, make_user("educator"), "Other Olga", today)
+    page = client.get("/educator/").get_data(as_text=True)
+    assert "Other Olga" not in page
+    assert page.index("Soon Sam") < page.index("Later Larry") < page.index("Unset Uma")
+    assert "Soon Sam" in client.get("/educator/?q=a-77").get_data(as_text=True)
+    found = client.get("/educator/?q=lar").get_data(as_text=True)
+    assert "Later Larry" in found and "Soon Sam" not in found
+
+
+def test_pages_of_25(educator_client, dbs):
+    client, educator = educator_client
+    for n in range(30):
+        dbs.add(Patient(display_name=f"P{n:02d}", educator=educator))
+    dbs.commit()
+    first = client.get("/educator/").get_data(as_text=True)
+    assert "page 1 of 2" in first and "P24" in first and "P25" not in first
+    second = client.get("/educator/?page=2").get_data(as_text=True)
+    assert "P29" in second and "Previous page" in second
+    assert client.get("/educator/?page=99").status_code == 200  # clamps to the last page
+
+
+def count_queries(app, client, path: str) -> int:
+    engine = db.state(app).engine
+    statements: list[str] = []
+
+    def on_execute(conn, cursor, statement, *args):
+        if statement.lstrip().upper().startswith("SELECT"):
+            statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", on_execute)
+    try:
+        assert client.get(path).status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", on_execute)
+    return len(statements)
+
+
+def test_query_count_is_the_same_for_10_and_1000_patients(app, educator_client, bundled_bank, dbs):
+    client, educator = educator_client
+
+    def add(n):
+        rng = random.Random(n)
+        for i in range(n):
+            patient = Patient(display_name=f"Patient {i}", educator=educator)
+            dbs.add(patient)
+            dbs.flush()
+            patient_ops.assign_bank(dbs, patient, bundled_bank, educator, rng=rng)
+        dbs.commit()
+
+    add(10)
+    small = count_queries(app, client, "/educator/")
+    add(990)
+    large = count_queries(app, client, "/educator/")
+    assert small == large, (small, large)
+    assert dbs.scalar(sa.select(sa.func.count(Patient.id))) == 1000
+
+
+def test_csv_export_has_every_own_patient_and_neutralises_formulas(educator_client, dbs):
+    client, educator = educator_client
+    make_patient_for(dbs, educator, '=HYPERLINK("http://x")')
+    make_patient_for(dbs, educator, "Plain Paul")
+    response = client.get("/educator/patients.csv")
+    text = response.get_data(as_text=True)
+    assert response.mimetype == "text/csv"
+    assert "Plain Paul" in text and "'=HYPERLINK" in text
+    assert text.splitlines()[0].startswith("patient_id,name,mrn,consult_date")
