@@ -68,7 +68,10 @@ def import_bank() -> ResponseReturnValue:
             dbs.commit()
             flash(f"Imported {report.summary()}.", "success")
             if problems:
-                flash(f"{len(problems)} questions read above grade 8: see the flags.", "info")
+                hard = (
+                    "1 question reads" if len(problems) == 1 else f"{len(problems)} questions read"
+                )
+                flash(f"{hard} above grade 8: see the flags.", "info")
             return redirect(url_for("admin.bank", slug=bank.slug))
     failed = bool(form.errors or uploads.errors(problems))
     return render_template(

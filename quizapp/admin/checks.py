@@ -87,12 +87,24 @@ def new_key(topic: str, taken: Collection[str]) -> str:
     return f"{topic}-{n}"[:80]
 
 
-def validate(form: QuestionForm, bank: Bank, key: str | None = None) -> QuestionSpec | None:
+def validate(
+    form: QuestionForm, bank: Bank, editing: Question | None = None
+) -> QuestionSpec | None:
     """Validate a submitted question form; return its spec, or None with errors on the form.
 
-    ``key`` is the question's key when editing; when creating, the form's key (or a new one).
+    When ``editing``, the key is the question's and the form must start from its newest
+    version (someone else may have saved one meanwhile); when creating, the key is the form's
+    or a new one.
     """
     valid = form.validate()
+    key = editing.key if editing else None
+    if editing and form.base_version.data != str(editing.current.number):
+        form.form_errors.append(
+            f"Someone saved version {editing.current.number} while you were editing. "
+            "Open the version history to see their change, then save yours again."
+        )
+        form.base_version.data = str(editing.current.number)
+        valid = False
     if key is None:
         taken = {q.key for q in bank.questions}
         key = form.key.data or new_key(form.topic.data or "question", taken)

@@ -12,6 +12,7 @@ from wtforms import (
     FieldList,
     Form,
     FormField,
+    HiddenField,
     SearchField,
     SelectField,
     StringField,
@@ -67,6 +68,8 @@ class ChoiceRow(Form):
 
 
 class QuestionForm(FlaskForm):
+    #: The version the editor started from, to catch a version saved meanwhile.
+    base_version = HiddenField()
     key = StringField("Key", validators=[Optional(), Length(max=80)], filters=[_strip])
     topic = SelectField("Topic")
     kind = SelectField("Kind", choices=KIND_CHOICES)
@@ -114,6 +117,7 @@ class QuestionForm(FlaskForm):
 def question_data(version: QuestionVersion, topic_key: str) -> dict[str, Any]:
     """The form's starting values from a stored version."""
     return {
+        "base_version": str(version.number),
         "topic": topic_key,
         "kind": version.kind,
         "stem": version.stem,

@@ -18,12 +18,17 @@ def bank_or_404(slug: str) -> Bank:
     return bank
 
 
-def question_or_404(question_id: int) -> Question:
-    """The question with ``question_id`` and its versions, or 404."""
+def question_or_404(question_id: int, lock: bool = False) -> Question:
+    """The question with ``question_id`` and its versions, or 404.
+
+    ``lock`` holds the question's row until the request commits (PostgreSQL), so two saves of
+    the same question queue instead of both making "the next" version.
+    """
     question = db.session().get(
         Question,
         question_id,
         options=[selectinload(Question.versions).selectinload(QuestionVersion.choices)],
+        with_for_update=lock,
     )
     if question is None:
         abort(404)

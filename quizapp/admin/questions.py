@@ -71,11 +71,11 @@ def new_question(slug: str) -> ResponseReturnValue:
 @role_required(Role.ADMIN)
 def edit_question(question_id: int) -> ResponseReturnValue:
     """Edit a question: every save that changes it makes a new version."""
-    question = question_or_404(question_id)
+    question = question_or_404(question_id, lock=request.method == "POST")
     bank = question.bank
     data = None if request.method == "POST" else question_data(question.current, question.topic.key)
     form = QuestionForm(topics=bank.topics, data=data)
-    spec = checks.validate(form, bank, question.key) if form.is_submitted() else None
+    spec = checks.validate(form, bank, question) if form.is_submitted() else None
     if spec is not None:
         dbs = db.session()
         was_approved = question.status == QuestionStatus.APPROVED
@@ -94,7 +94,7 @@ def edit_question(question_id: int) -> ResponseReturnValue:
 @role_required(Role.ADMIN)
 def change_status(question_id: int, action: str) -> ResponseReturnValue:
     """Approve, retire or restore a question (restore makes it a draft again)."""
-    question = question_or_404(question_id)
+    question = question_or_404(question_id, lock=True)
     back = redirect(url_for("admin.edit_question", question_id=question.id))
     problems = checks.current_problems(question) if action == "approve" else []
     if problems:

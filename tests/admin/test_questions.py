@@ -19,6 +19,7 @@ from tests.admin.pages import error_beside, errors
 from tests.helpers import post_form
 
 GOOD = {
+    "base_version": "1",  # the edit starts from version 1
     "topic": "what",
     "kind": "single",
     "stem": "What does the doctor use to reach the tissue?",
@@ -164,6 +165,24 @@ def test_moving_a_question_to_another_topic_needs_no_new_version(
     dbs.expire_all()
     question = dbs.get(Question, qid)
     assert (question.topic.key, len(versions(dbs, qid))) == ("options", 1)
+
+
+def test_a_version_saved_meanwhile_is_not_overwritten(admin_client, dbs, bank, question_id):
+    qid = question_id("what-needles")
+    first = form(
+        kind="truefalse",
+        stem="The doctor uses thin needles to reach the tissue.",
+        explanation="Thin needles reach the tissue.",
+        choices=[("True", True, ""), ("False", False, "")],
+    )
+    assert post_form(admin_client, f"/admin/questions/{qid}", first).status_code == 302
+    stale = {**first, "stem": "Thin needles are used.", "base_version": "1"}
+    response = post_form(admin_client, f"/admin/questions/{qid}", stale)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Someone saved version 2 while you were editing." in html
+    assert 'id="base_version" name="base_version" type="hidden" value="2"' in html
+    assert [v.stem for v in versions(dbs, qid)][-1] == first["stem"]
 
 
 @pytest.mark.parametrize(
