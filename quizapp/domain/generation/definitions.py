@@ -208,8 +208,8 @@ def question(
             ChoiceSpec(
                 other.answer,
                 False,
-                f"{other.answer} is what the page says about {other.named}, "
-                f"not {definition.named}.",
+                f"No. The page says this about {language.lower_first(other.named)}, "
+                f"not {language.lower_first(definition.named)}.",
             )
         )
     rng.shuffle(choices)
@@ -217,7 +217,10 @@ def question(
         kind="single",
         stem=stem or stem_for(definition),
         choices=tuple(choices),
-        explanation=f"The page says {definition.named} {_verb(definition)} {definition.meaning}.",
+        explanation=(
+            f"The page says {language.lower_first(definition.named)} {_verb(definition)} "
+            f"{definition.meaning}."
+        ),
         spans=(definition.sentence.span,),
         excerpt=definition.sentence.text,
         section=definition.sentence.section,
