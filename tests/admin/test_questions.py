@@ -5,16 +5,20 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
+from quizapp.domain.bankfile import ChoiceSpec, QuestionSpec
 from quizapp.models import (
     Assignment,
     AuditEvent,
+    Bank,
     Choice,
     Question,
     QuestionVersion,
     Response,
     ResponseChoice,
     Round,
+    Topic,
 )
+from quizapp.operations import banks as bank_ops
 from tests.admin.pages import error_beside, errors
 from tests.helpers import post_form
 
@@ -297,6 +301,35 @@ def test_a_status_change_that_does_not_apply_changes_nothing(
     assert f"A {before} question cannot be {action}d." in response.get_data(as_text=True)
     dbs.expire_all()
     assert dbs.get(Question, qid).status == before
+    assert actions(dbs) == []
+
+
+def test_a_question_that_breaks_a_rule_cannot_be_approved(admin_client, dbs, bank):
+    topic = dbs.scalar(sa.select(Topic).where(Topic.key == "what"))
+    broken = QuestionSpec(
+        key="what-broken",
+        topic="what",
+        kind="single",
+        stem="What does the treatment do?",
+        choices=(ChoiceSpec("It freezes.", True), ChoiceSpec("It heats."), ChoiceSpec("It cuts.")),
+        source_excerpt="Words that the document does not have.",
+        explanation="It freezes the tissue.",
+    )
+    question = bank_ops.create_question(dbs, dbs.get(Bank, bank.id), topic, broken)
+    dbs.commit()
+    response = post_form(
+        admin_client,
+        f"/admin/questions/{question.id}/approve",
+        {},
+        page=f"/admin/questions/{question.id}",
+        follow_redirects=True,
+    )
+    assert (
+        "Not approved. Fix this first: The source excerpt was not found word for word in the "
+        "document." in response.get_data(as_text=True)
+    )
+    dbs.expire_all()
+    assert dbs.get(Question, question.id).status == "draft"
     assert actions(dbs) == []
 
 
