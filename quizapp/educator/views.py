@@ -92,7 +92,7 @@ def _cell(value: str) -> str:
 def patient_new() -> ResponseReturnValue:
     """Enrol a patient, assign a bank and show the access slip once."""
     form = PatientForm()
-    form.bank.choices = [("", "No quiz yet"), *assignable_banks()]
+    form.bank.choices = [*assignable_banks(), ("", "No quiz yet")]
     if form.validate_on_submit():
         dbs = db.session()
         if patient_ops.find_by_enrolment_key(dbs, form.enrolment_key.data or ""):
