@@ -86,6 +86,8 @@ class Question(Base):
     )
     key: Mapped[str] = mapped_column(sa.String(80))
     status: Mapped[str] = mapped_column(sa.String(16), default=QuestionStatus.DRAFT)
+    #: Why an administrator rejected this draft in the review queue (shown in its history).
+    review_note: Mapped[str | None] = mapped_column(sa.Text)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

@@ -21,10 +21,10 @@ def test_downgrade_then_upgrade_from_the_command_line(runner, app):
 def test_current_names_the_revision_and_says_when_an_upgrade_is_due(runner):
     result = runner.invoke(args=["db", "current"])
     assert result.exit_code == 0
-    assert "Database revision: 0002 (the latest)." in result.output
+    assert "Database revision: 0003 (the latest)." in result.output
     runner.invoke(args=["db", "downgrade", "base"])
     result = runner.invoke(args=["db", "current"])
     assert (
-        "none (empty database); the latest is 0002. Run `flask --app wsgi db upgrade`"
+        "none (empty database); the latest is 0003. Run `flask --app wsgi db upgrade`"
         in result.output
     )
