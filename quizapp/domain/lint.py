@@ -8,6 +8,9 @@ from quizapp.domain import documents, kinds, readability
 from quizapp.domain.bankfile import BankSpec, Problem
 
 NEGATIVE_STEM = re.compile(r"\b(NOT|EXCEPT)\b")
+SELECT_ALL = re.compile(r"\b(select|choose|pick) all\b", re.IGNORECASE)
+#: Slugs that would collide with admin URLs such as /admin/banks/import.
+RESERVED_SLUGS = {"import", "new", "generate"}
 
 
 def patient_text(stem: str, explanation: str, choices: list[tuple[str, str]]) -> str:
@@ -25,6 +28,8 @@ def lint(spec: BankSpec, file_label: str) -> list[Problem]:
     def error(key: str, field_name: str, message: str) -> None:
         problems.append(Problem(file_label, key, field_name, message))
 
+    if spec.slug in RESERVED_SLUGS:
+        error("-", "slug", f"{spec.slug!r} is reserved; choose another slug")
     document = documents.parse(spec.document_text) if spec.document_text else None
     topic_keys = [t.key for t in spec.topics]
     for key in {k for k in topic_keys if topic_keys.count(k) > 1}:
@@ -50,6 +55,10 @@ def lint(spec: BankSpec, file_label: str) -> list[Problem]:
         elif NEGATIVE_STEM.search(q.stem):
             error(
                 q.key, "stem", 'do not build a stem on "NOT" or "EXCEPT"; ask the positive question'
+            )
+        elif q.kind == "multi" and not SELECT_ALL.search(q.stem):
+            error(
+                q.key, "stem", 'a select-all question must say so: end it "Select all that apply."'
             )
         for message in kinds.check_choices(
             q.kind, [c.text for c in q.choices], [c.correct for c in q.choices]
