@@ -139,14 +139,15 @@ def _lock(db: Session, model: type, row_id: int) -> None:
     db.execute(sa.select(model.id).where(model.id == row_id).with_for_update())
 
 
-def start_round(db: Session, assignment: Assignment) -> Round:
-    """Open the next round, or return the round already open. Round 1 asks every topic; later
-    rounds ask only topics not yet mastered, preferring questions not seen before."""
+def start_round(db: Session, assignment: Assignment) -> tuple[Round, bool]:
+    """Open the next round, or return the round already open. Returns (round, created).
+    Round 1 asks every topic; later rounds ask only topics not yet mastered, preferring questions
+    not seen before."""
     _lock(db, Assignment, assignment.id)
     db.refresh(assignment)
     state = progress(db, assignment)
     if state.open_round is not None:
-        return state.open_round
+        return state.open_round, False
     if assignment.completed_at is not None:
         raise QuizError("You have finished this quiz.")
     if len(state.rounds) >= assignment.max_rounds:
@@ -170,7 +171,7 @@ def start_round(db: Session, assignment: Assignment) -> Round:
     db.add(round_)
     assignment.last_activity_at = utcnow()
     db.flush()
-    return round_
+    return round_, True
 
 
 def _question_ids(db: Session, round_: Round) -> list[int]:
@@ -227,13 +228,14 @@ def record_answer(db: Session, item: RoundItem, chosen_ids: list[int]) -> tuple[
     return response, True
 
 
-def finish_round(db: Session, round_: Round) -> Round:
+def finish_round(db: Session, round_: Round) -> bool:
     """Close a round once every question is answered; complete the assignment when every topic is
-    mastered or no rounds are left. Finishing a finished round changes nothing."""
+    mastered or no rounds are left. Finishing a finished round changes nothing. Returns whether
+    this call closed it (False when another request had already)."""
     _lock(db, Round, round_.id)
     db.refresh(round_)
     if round_.finished_at is not None:
-        return round_
+        return False
     assignment = round_.assignment
     state = progress(db, assignment)
     if state.next_item(round_) is not None:
@@ -245,7 +247,7 @@ def finish_round(db: Session, round_: Round) -> Round:
         assignment.completed_at = now
         assignment.ready = state.ready
     db.flush()
-    return round_
+    return True
 
 
 def chosen_choices(response: Response, version: QuestionVersion) -> list[Choice]:

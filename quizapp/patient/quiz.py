@@ -91,10 +91,11 @@ def start_round(assignment_id: int) -> ResponseReturnValue:
     if not ActionForm().validate_on_submit():
         abort(400)
     try:
-        round_ = quiz_ops.start_round(db.session(), assignment)
+        round_, created = quiz_ops.start_round(db.session(), assignment)
     except quiz_ops.QuizError as exc:
         return render_template("patient/message.html", assignment=assignment, message=str(exc)), 409
-    audit("quiz.round.start", patient_id=assignment.patient_id, target=f"round:{round_.id}")
+    if created:  # decided under the row lock: ten tabs starting at once audit it once
+        audit("quiz.round.start", patient_id=assignment.patient_id, target=f"round:{round_.id}")
     db.session().commit()
     return redirect(url_for("patient.resume", assignment_id=assignment.id))
 
@@ -187,12 +188,11 @@ def finish(assignment_id: int, number: int) -> ResponseReturnValue:
     round_ = _round(assignment, number)
     if not ActionForm().validate_on_submit():
         abort(400)
-    already = round_.finished_at is not None
     try:
-        quiz_ops.finish_round(db.session(), round_)
+        closed = quiz_ops.finish_round(db.session(), round_)
     except quiz_ops.QuizError:
         return redirect(url_for("patient.resume", assignment_id=assignment.id))
-    if not already:
+    if closed:  # decided under the row lock: ten tabs finishing at once audit it once
         audit("quiz.round.finish", patient_id=assignment.patient_id, target=f"round:{round_.id}")
     db.session().commit()
     return redirect(url_for("patient.summary", assignment_id=assignment.id, number=number))

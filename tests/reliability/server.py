@@ -1,0 +1,151 @@
+"""A real quizapp server for the reliability tests: gunicorn with several workers on 127.0.0.1.
+
+The server runs in its own process group, so a crash can be simulated by sending SIGKILL to the
+master and its workers at once, the way a power cut or the OOM killer would.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from tests.conftest import SECRET
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+HOST = "127.0.0.1"
+WORKERS = 3
+START_TIMEOUT = 30.0
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+def server_env(database_url: str, **extra: str) -> dict[str, str]:
+    """Environment of a production-like server process on ``database_url``."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("QUIZAPP_", "FLASK_"))}
+    env.update(
+        DATABASE_URL=database_url,
+        SECRET_KEY=SECRET,
+        QUIZAPP_ENV="production",
+        QUIZAPP_RATELIMIT_ENABLED="0",  # every simulated patient comes from 127.0.0.1
+        PYTHONDONTWRITEBYTECODE="1",
+    )
+    env.update(extra)
+    return env
+
+
+class Server:
+    """One gunicorn process group serving quizapp on ``port``."""
+
+    def __init__(self, database_url: str, port: int | None = None, **env: str) -> None:
+        self.database_url = database_url
+        self.port = port or free_port()
+        self.env = server_env(database_url, **env)
+        self.process: subprocess.Popen | None = None
+        #: gunicorn's stderr goes to a file: a pipe nobody reads would fill and block it.
+        self.log = tempfile.TemporaryFile()  # closed by close()
+
+    @property
+    def base(self) -> str:
+        return f"http://{HOST}:{self.port}"
+
+    def start(self) -> Server:
+        """Start gunicorn and wait until /healthz says the database is reachable."""
+        self.process = subprocess.Popen(
+            [
+                str(BIN / "gunicorn"),
+                "--workers",
+                str(WORKERS),
+                "--bind",
+                f"{HOST}:{self.port}",
+                "--timeout",
+                "60",
+                "--graceful-timeout",
+                "5",
+                "--no-control-socket",
+                "wsgi:app",
+            ],
+            cwd=ROOT,
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=self.log,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + START_TIMEOUT
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise AssertionError(f"gunicorn exited at start:\n{self.read_log()}")
+            try:
+                with urllib.request.urlopen(f"{self.base}/healthz", timeout=2) as response:
+                    if response.status == 200:
+                        return self
+            except (OSError, urllib.error.URLError):
+                time.sleep(0.1)
+        self.stop()
+        raise AssertionError(f"gunicorn did not answer /healthz in {START_TIMEOUT}s")
+
+    def kill9(self) -> None:
+        """SIGKILL the master and every worker at once: no clean-up of any kind."""
+        assert self.process is not None
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        """Stop gracefully (SIGTERM); SIGKILL if it takes too long."""
+        if self.process is None or self.process.poll() is not None:
+            return
+        os.killpg(self.process.pid, signal.SIGTERM)
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=10)
+
+    def read_log(self) -> str:
+        """What the server wrote to stderr so far."""
+        self.log.seek(0)
+        return self.log.read().decode(errors="replace")
+
+    def close(self) -> None:
+        """Stop the server and forget its log."""
+        self.stop()
+        self.log.close()
+
+
+@contextmanager
+def running(database_url: str, **env: str) -> Iterator[Server]:
+    """A started server, always stopped afterwards."""
+    server = Server(database_url, **env)
+    try:
+        yield server.start()
+    finally:
+        server.close()
+
+
+def flask_cli(database_url: str, *args: str, input: str | None = None, timeout: float = 60):
+    """Run ``flask --app wsgi ARGS`` as a separate process; returns the CompletedProcess."""
+    return subprocess.run(
+        [str(BIN / "flask"), "--app", "wsgi", *args],
+        cwd=ROOT,
+        env=server_env(database_url),
+        input=input,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
