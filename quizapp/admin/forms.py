@@ -13,15 +13,16 @@ from wtforms import (
     Form,
     FormField,
     HiddenField,
+    IntegerField,
     SearchField,
     SelectField,
     StringField,
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Length, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
-from quizapp.domain.bankfile import ChoiceSpec, QuestionSpec
+from quizapp.domain.bankfile import KEY_RE, ChoiceSpec, QuestionSpec
 from quizapp.models import QuestionStatus, QuestionVersion, Topic
 
 #: Choice rows on the question form; empty rows are ignored (kinds allow 2 to 6 choices).
@@ -128,3 +129,49 @@ def question_data(version: QuestionVersion, topic_key: str) -> dict[str, Any]:
             for c in version.choices
         ],
     }
+
+
+# --- Drafting a bank from a document, and reviewing its drafts (drafts.py) -------------------
+
+
+class GenerateForm(FlaskForm):
+    document = FileField(
+        "Document (.txt or .md)",
+        validators=[FileRequired("Choose the document to draft questions from.")],
+    )
+    slug = StringField(
+        "Slug (optional)",
+        validators=[
+            Optional(),
+            Length(max=80),
+            Regexp(KEY_RE, message="Use lower-case letters, digits and dashes, like knee-surgery."),
+        ],
+        filters=[_strip],
+    )
+    title = StringField(
+        "Title (optional)", validators=[Optional(), Length(max=200)], filters=[_strip]
+    )
+    seed = IntegerField(
+        "Seed",
+        default=0,
+        validators=[Optional(), NumberRange(min=0, max=999_999, message="Use a whole number.")],
+    )
+
+
+class RejectForm(FlaskForm):
+    reason = TextAreaField(
+        "Why reject it?",
+        validators=[
+            DataRequired("Write why you reject this draft: the reason is kept in its history."),
+            Length(max=1000),
+        ],
+        filters=[_strip],
+    )
+
+
+class TopicForm(FlaskForm):
+    topic = SelectField("Topic")
+
+    def __init__(self, *args: Any, topics: Sequence[Topic], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.topic.choices = [SelectChoice(t.key, t.title) for t in topics]

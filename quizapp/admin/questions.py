@@ -37,6 +37,13 @@ def _saved_message(question: Question, was_approved: bool) -> str:
     return message
 
 
+def _after_save(question: Question) -> ResponseReturnValue:
+    """Back to the drafts review queue when the edit started there, else to the question."""
+    if request.args.get("back") == "drafts":
+        return redirect(url_for("admin.drafts", slug=question.bank.slug))
+    return redirect(url_for("admin.edit_question", question_id=question.id))
+
+
 def _render_form(form: QuestionForm, bank: Bank, question: Question | None) -> ResponseReturnValue:
     failed = form.is_submitted()  # a valid submission has been saved and redirected by now
     return render_template(
@@ -82,11 +89,11 @@ def edit_question(question_id: int) -> ResponseReturnValue:
         topic = next(t for t in bank.topics if t.key == spec.topic)
         if not bank_ops.edit_question(dbs, question, topic, spec, current_user.id):
             flash("Nothing changed, so no new version was made.", "info")
-            return redirect(url_for("admin.edit_question", question_id=question.id))
+            return _after_save(question)
         audit("bank.question.edit", target=f"question:{question.id}")
         dbs.commit()
         flash(_saved_message(question, was_approved), "success")
-        return redirect(url_for("admin.edit_question", question_id=question.id))
+        return _after_save(question)
     return _render_form(form, bank, question)
 
 

@@ -237,3 +237,35 @@ def change_status(db: Session, question: Question, action: str) -> str:
     question.status = new_status
     db.flush()
     return new_status
+
+
+# --- Reviewing generated drafts (the admin review queue) -------------------------------------
+
+
+def reject_question(db: Session, question: Question, reason: str) -> None:
+    """Stage the rejection of a draft: it is retired, and ``reason`` is kept for its history.
+
+    Raises StatusError unless the question is a draft, ValueError when the reason is empty.
+    """
+    reason = reason.strip()
+    if not reason:
+        raise ValueError("A rejection needs a reason.")
+    if question.status != QuestionStatus.DRAFT:
+        raise StatusError(f"A {question.status} question cannot be rejected: only drafts can.")
+    question.status = QuestionStatus.RETIRED
+    question.review_note = reason
+    db.flush()
+
+
+def move_question(db: Session, question: Question, topic: Topic) -> bool:
+    """Stage moving ``question`` to another topic of its bank; returns whether it moved.
+
+    The wording does not change, so no version is made: the topic belongs to the question.
+    """
+    if topic.bank_id != question.bank_id:
+        raise ValueError("A question can only move to a topic of its own bank.")
+    if question.topic_id == topic.id:
+        return False
+    question.topic = topic
+    db.flush()
+    return True
