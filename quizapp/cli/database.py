@@ -1,6 +1,8 @@
-"""``db``: migrations (and, later, backup and restore)."""
+"""``db``: migrations, backup and restore."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import click
 from alembic import command
@@ -9,9 +11,10 @@ from alembic.script import ScriptDirectory
 from flask import current_app
 from flask.cli import AppGroup
 
+from quizapp import backup as backups
 from quizapp.migrate import alembic_config
 
-group = AppGroup("db", help="Create, upgrade and downgrade the database schema.")
+group = AppGroup("db", help="Upgrade, downgrade, back up and restore the database.")
 
 
 @group.command("upgrade")
@@ -44,3 +47,40 @@ def current() -> None:
             f"Database revision: {revision or 'none (empty database)'}; the latest is {head}. "
             "Run `flask --app wsgi db upgrade`."
         )
+
+
+@group.command("backup")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def backup(file: Path) -> None:
+    """Copy the SQLite database to FILE while the app keeps running (PostgreSQL: use pg_dump)."""
+    try:
+        info = backups.backup(current_app.config["DATABASE_URL"], file)
+    except backups.BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Backed up to {info.path} ({info.size:,} bytes, schema revision {info.revision}).")
+
+
+@group.command("restore")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def restore(file: Path, yes: bool) -> None:
+    """Replace the SQLite database with the backup FILE (PostgreSQL: use pg_restore).
+
+    The file is checked first; a file that is not a sound quizapp backup changes nothing.
+    Stop the app before restoring, and start it again afterwards.
+    """
+    url = current_app.config["DATABASE_URL"]
+    try:
+        target = backups.sqlite_file(url)
+        backups.check_backup(file)
+    except backups.BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    if not yes:
+        click.confirm(f"Replace every row of {target} with the backup {file}?", abort=True)
+    try:
+        info = backups.restore(url, file)
+    except backups.BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Restored {file} into {info.path} (schema revision {info.revision}).")
+    if info.revision != ScriptDirectory.from_config(alembic_config(current_app)).get_current_head():
+        click.echo("The backup is from an older version: run `flask --app wsgi db upgrade` now.")

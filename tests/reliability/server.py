@@ -78,6 +78,9 @@ class Server:
                 "--graceful-timeout",
                 "5",
                 "--no-control-socket",
+                # import the app once in the master, not once per worker: a much faster start on
+                # two busy cores; nothing connects to the database before the fork
+                "--preload",
                 "wsgi:app",
             ],
             cwd=ROOT,
@@ -106,10 +109,10 @@ class Server:
         self.process.wait(timeout=10)
 
     def stop(self) -> None:
-        """Stop gracefully (SIGTERM); SIGKILL if it takes too long."""
+        """Stop gracefully (SIGTERM to the master); SIGKILL to the group if it takes too long."""
         if self.process is None or self.process.poll() is not None:
             return
-        os.killpg(self.process.pid, signal.SIGTERM)
+        os.kill(self.process.pid, signal.SIGTERM)
         try:
             self.process.wait(timeout=15)
         except subprocess.TimeoutExpired:
