@@ -62,7 +62,16 @@ def _marked_list(block: documents.Block, wanted: str) -> Markup:
         text = documents.collapse(text)
         return Markup("<mark>%s</mark>") % text if text in wanted else escape(text)
 
-    html = Markup("<p>%s</p>") % part(block.text) if block.text else Markup("")
+    def lead_in(text: str) -> Markup:
+        # The excerpt quotes the end of the paragraph before the list: mark the longest end.
+        text = documents.collapse(text)
+        starts = [0] + [n + 1 for n, ch in enumerate(text) if ch == " "]
+        start = next((n for n in starts if wanted.startswith(text[n:])), len(text))
+        return escape(text[:start]) + (
+            Markup("<mark>%s</mark>") % text[start:] if text[start:] else ""
+        )
+
+    html = Markup("<p>%s</p>") % lead_in(block.text) if block.text else Markup("")
     items = Markup("").join(Markup("<li>%s</li>") % part(item) for item in block.items)
     return html + (Markup("<ul>%s</ul>") % items if block.items else Markup(""))
 

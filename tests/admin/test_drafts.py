@@ -137,7 +137,58 @@ def test_a_list_drafts_source_marks_its_lead_in_and_items(admin_client, dbs, see
     article = article[: article.index("</article>")]
     passage = article[article.index('<blockquote class="passage">') :]
     assert passage.count("<li><mark>") >= 2
+    lead_in = passage[: passage.index("<ul>")]
+    assert re.search(r"<p>[^<]*<mark>[^<]+:</mark></p>", lead_in)  # the end of the paragraph
     assert "not in the document word for word" not in article
+
+
+PAGE = """# Knee care
+
+## What happens?
+
+The knee is cleaned. The doctor makes a small cut. You go home the same day.
+
+Other patients go first. Before you go home, the nurse checks:
+- Your pulse
+- Your pain
+- Your wound
+
+Source: a test page.
+"""
+
+
+@pytest.mark.parametrize(
+    ("excerpt", "marked"),
+    [
+        (
+            "The doctor makes a small cut.",
+            "<p>The knee is cleaned. <mark>The doctor makes a small cut.</mark> You go home "
+            "the same day.</p>",
+        ),
+        (
+            "Before you go home, the nurse checks: Your pulse Your pain Your wound",
+            "<p>Other patients go first. <mark>Before you go home, the nurse checks:</mark></p>"
+            "<ul><li><mark>Your pulse"
+            "</mark></li><li><mark>Your pain</mark></li><li><mark>Your wound</mark></li></ul>",
+        ),
+        ("Your pain", "<ul><li>Your pulse</li><li><mark>Your pain</mark></li>"),
+    ],
+    ids=["sentence", "lead-in-and-items", "one-item"],
+)
+def test_the_source_passage_marks_the_excerpt_within_its_paragraph(excerpt, marked):
+    from quizapp.admin.drafts import passage_html
+    from quizapp.domain.documents import parse
+
+    passage, section = passage_html(parse(PAGE), excerpt)
+    assert marked in str(passage)
+    assert section == "What happens?"
+
+
+def test_an_excerpt_missing_from_the_page_has_no_passage():
+    from quizapp.admin.drafts import passage_html
+    from quizapp.domain.documents import parse
+
+    assert passage_html(parse(PAGE), "The knee is replaced.") == (None, "")
 
 
 def test_the_same_upload_again_is_refused_and_stores_nothing(admin_client, dbs, seeded):
