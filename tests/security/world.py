@@ -99,7 +99,11 @@ def build_world(app: Flask, dbs: sa.orm.Session) -> World:
         dbs, "educator@example.org", "educator", PASSWORD, payloads.PAYLOADS[0]
     )
     colleague = user_ops.create_user(
-        dbs, "colleague@example.org", "educator", PASSWORD, payloads.PAYLOADS[7]
+        dbs,
+        "colleague@example.org",
+        "educator",
+        PASSWORD,
+        payloads.PAYLOADS[7] + payloads.PAYLOADS[0],
     )
     dbs.commit()
     clients = {role: app.test_client() for role in ROLES}
@@ -185,7 +189,7 @@ def start_quiz(world: World) -> None:
 ARGUMENTS: dict[str, Callable[[World], list[object]]] = {
     "assignment_id": lambda w: [w.assignment_id],
     "number": lambda w: [1],
-    "position": lambda w: [1],
+    "position": lambda w: [1, 2],  # 1 is answered by start_quiz(), 2 is not
     "slug": lambda w: [w.bank_slug],
     "question_id": lambda w: [w.question_id, w.draft_id],
     "anchor": lambda w: [w.anchor],
