@@ -114,6 +114,8 @@ def parse(text: str) -> Document:
             if not items:
                 flush_block()
         elif line[:2] in ("- ", "* ") or line.startswith("• "):
+            if not items and not para and blocks and not blocks[-1].items:
+                para = [blocks.pop().text]  # the paragraph just before a list is its lead-in
             items.append(line[2:].strip())
         elif line.startswith("Source:"):
             flush_block()
@@ -132,11 +134,33 @@ def contains_excerpt(text: str, excerpt: str) -> bool:
     return parse(text).section_of(excerpt) is not None
 
 
+#: The shortest overlap between a part of a block and an excerpt that spans parts, to be marked.
+MIN_OVERLAP = 12
+
+
+def _overlap(part: str, wanted: str) -> tuple[int, int] | None:
+    """Where ``part`` and ``wanted`` overlap: all of one in the other, or the end of one running
+    into the start of the other (an excerpt that spans a lead-in and its list items)."""
+    if wanted in part:
+        start = part.index(wanted)
+        return start, start + len(wanted)
+    if part in wanted:
+        return 0, len(part)
+    for size in range(min(len(part), len(wanted)) - 1, MIN_OVERLAP - 1, -1):
+        if part.endswith(wanted[:size]):
+            return len(part) - size, len(part)
+        if part.startswith(wanted[-size:]):
+            return 0, size
+    return None
+
+
 def _highlight(text: str, excerpt: str | None) -> Markup:
     escaped = str(escape(collapse(text)))
     wanted = str(escape(collapse(excerpt or "")))
-    if wanted and wanted in escaped:
-        escaped = escaped.replace(wanted, f"<mark>{wanted}</mark>", 1)
+    where = _overlap(escaped, wanted) if wanted else None
+    if where is not None:
+        start, end = where
+        escaped = f"{escaped[:start]}<mark>{escaped[start:end]}</mark>{escaped[end:]}"
     return Markup(escaped)  # noqa: S704  (built only from escaped text)
 
 
@@ -148,13 +172,17 @@ def block_html(block: Block, excerpt: str | None = None) -> Markup:
     if block.items:
         lis = "".join(f"<li>{_highlight(item, excerpt)}</li>" for item in block.items)
         parts.append(f"<ul>{lis}</ul>")
-    return Markup("".join(parts))
+    return Markup("".join(parts))  # noqa: S704  (parts are escaped by _highlight)
 
 
 def block_with(section: Section, excerpt: str) -> Block | None:
-    """The block of ``section`` that holds ``excerpt``."""
+    """The block of ``section`` that holds ``excerpt`` (in its text, one item, or across both)."""
     wanted = collapse(excerpt)
     for block in section.blocks:
-        if wanted in collapse(block.text) or _in_items(wanted, block):
+        if (
+            wanted in collapse(block.text)
+            or _in_items(wanted, block)
+            or wanted in collapse(block.plain)
+        ):
             return block
     return None
