@@ -155,7 +155,10 @@ def test_the_good_file_has_no_problems(tmp_path):
             changed("questions", GOOD["questions"] * 2),
             "knee.yaml:what-camera:key: duplicate question key",
         ),
-        (changed("questions.0.kind", "multi"), 'knee.yaml:what-camera:stem: a select-all question must say so: end it "Select all that apply."'),
+        (
+            changed("questions.0.kind", "multi"),
+            'knee.yaml:what-camera:stem: a select-all question must say so: end it "Select all that apply."',
+        ),
         (changed("slug", "import"), "knee.yaml:-:slug: 'import' is reserved; choose another slug"),
     ],
 )
