@@ -1,9 +1,12 @@
-"""Per-request plumbing: how SQLite transactions begin, and the request's audit helper."""
+"""Per-request plumbing: URL integers, how SQLite transactions begin, the audit helper."""
 
 from __future__ import annotations
 
-from flask import Flask, request
+from typing import Any
+
+from flask import Flask, abort, request
 from flask_login import current_user
+from werkzeug.routing import IntegerConverter, Map
 
 from quizapp import db
 from quizapp.models import Patient, User
@@ -13,8 +16,29 @@ from quizapp.security.ratelimit import client_address
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
+class DatabaseIntConverter(IntegerConverter):
+    """``<int:...>`` in a URL only matches what a database INTEGER holds; a larger number is a
+    404, not an overflow error from the database driver."""
+
+    def __init__(self, map: Map, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
+
+
 def init_app(app: Flask) -> None:
-    """Choose the SQLite BEGIN per request (see quizapp.db.sqlite_begin)."""
+    """Bound URL integers, refuse NUL bytes, choose the SQLite BEGIN per request (see
+    quizapp.db.sqlite_begin)."""
+    app.url_map.converters["int"] = DatabaseIntConverter  # before any blueprint adds its rules
+
+    @app.before_request
+    def _refuse_nul_bytes() -> None:
+        # No person types a NUL, and PostgreSQL cannot store one in text (it would be a 500 at
+        # the first query, or in the audit of a 404). Uploaded files may hold any bytes.
+        texts = [request.path]
+        for pairs in (request.args, request.form):
+            texts += [part for pair in pairs.items(multi=True) for part in pair]
+        if any("\x00" in (text or "") for text in texts):
+            abort(400)
 
     @app.before_request
     def _choose_begin() -> None:

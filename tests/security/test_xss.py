@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 
 from tests.security import payloads
-from tests.security.world import ROLES, World, start_quiz, urls
+from tests.security.world import DRAFTS_SLUG, ROLES, World, start_quiz, urls
 
 QUERY = {name: payloads.ALL for name in ("q", "next", "page", "status", "version", "action")}
 
@@ -85,6 +85,7 @@ def test_hostile_text_is_escaped_everywhere_and_never_logged(world, caplog):
         f"/admin/questions/{q}/preview",
         f"/admin/questions/{q}/history",
         f"/admin/staff/{world.colleague_id}",  # staff display name
+        f"/admin/banks/{DRAFTS_SLUG}/drafts",  # questions drafted from the hostile document
     }
     assert not expected - shown, f"hostile text never shown (escaped) on {expected - shown}"
     assert len(shown) >= 20

@@ -32,6 +32,8 @@ from tests.security import payloads
 ROLES = ("anonymous", "patient", "educator", "admin")
 CHOICE_RE = re.compile(r'id="choice-(\d+)"')
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
+#: The bank the administrator drafts from the hostile document.
+DRAFTS_SLUG = "hostile-drafts"
 
 
 @dataclass
@@ -126,7 +128,7 @@ def build_world(app: Flask, dbs: sa.orm.Session) -> World:
         data={
             "csrf_token": csrf_from(clients["admin"].get("/admin/generate").get_data(True)),
             "document": (io.BytesIO(payloads.DOCUMENT.encode()), "hostile.md"),
-            "slug": "hostile-drafts",
+            "slug": DRAFTS_SLUG,
             "title": payloads.ALL[:200],
         },
     )
@@ -151,7 +153,7 @@ def build_world(app: Flask, dbs: sa.orm.Session) -> World:
     draft = dbs.scalar(
         sa.select(Question)
         .join(Bank, Bank.id == Question.bank_id)
-        .where(Bank.slug == "hostile-drafts")
+        .where(Bank.slug == DRAFTS_SLUG)
         .order_by(Question.id)
     )
     topic = dbs.scalar(sa.select(Topic).where(Topic.bank_id == bank.id).order_by(Topic.position))
@@ -190,7 +192,7 @@ ARGUMENTS: dict[str, Callable[[World], list[object]]] = {
     "assignment_id": lambda w: [w.assignment_id],
     "number": lambda w: [1],
     "position": lambda w: [1, 2],  # 1 is answered by start_quiz(), 2 is not
-    "slug": lambda w: [w.bank_slug],
+    "slug": lambda w: [w.bank_slug, DRAFTS_SLUG],
     "question_id": lambda w: [w.question_id, w.draft_id],
     "anchor": lambda w: [w.anchor],
     "patient_id": lambda w: [w.patient_id, w.patient_ids[1]],
