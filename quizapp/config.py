@@ -92,6 +92,10 @@ def load_config(
     for key in ("DATABASE_URL", "SECRET_KEY"):
         if environ.get(key):
             settings[key] = environ[key]
+    if environ.get("FLASK_DEBUG"):
+        # `flask --debug run` (and FLASK_DEBUG=1) starts the interactive debugger, which runs any
+        # code a visitor types: check_safe must see it, as Flask's own get_debug_flag() reads it.
+        settings["DEBUG"] = environ["FLASK_DEBUG"].strip().lower() not in {"0", "false", "no"}
     settings.update(overrides or {})
 
     if not settings["DATABASE_URL"]:

@@ -60,3 +60,9 @@ def test_defaults_to_sqlite_in_the_instance_folder_and_reads_its_key_file(tmp_pa
 def test_a_bad_number_in_the_environment_names_the_variable(tmp_path):
     with pytest.raises(ConfigError, match="QUIZAPP_IDLE_TIMEOUT: expected a whole number"):
         load_config(str(tmp_path), None, {"QUIZAPP_IDLE_TIMEOUT": "thirty"})
+
+
+@pytest.mark.parametrize("flag, debug", [("1", True), ("true", True), ("0", False), ("no", False)])
+def test_flask_debug_in_the_environment_counts_as_debug_mode(tmp_path, flag, debug):
+    settings = load_config(str(tmp_path), None, {"FLASK_DEBUG": flag})
+    assert settings["DEBUG"] is debug
