@@ -16,6 +16,7 @@ import itertools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from urllib.parse import urljoin, urlsplit
 
 import sqlalchemy as sa
 from flask import Flask
@@ -23,7 +24,7 @@ from flask.testing import FlaskClient
 from werkzeug.routing import Rule
 from werkzeug.routing.converters import AnyConverter
 
-from quizapp.models import Assignment, Bank, Base, Choice, Question, Topic, User
+from quizapp.models import Assignment, Bank, Base, Choice, Question, Topic
 from quizapp.operations import users as user_ops
 from tests.conftest import PASSWORD
 from tests.helpers import csrf_from, post_form
@@ -249,5 +250,8 @@ def is_signed_in(world: World, role: str) -> bool:
     return home is None or client.get(home).status_code == 200
 
 
-def staff_name(world: World, user_id: int) -> str:
-    return world.dbs.get(User, user_id).display_name
+def browser_host(location: str) -> str:
+    """The host a browser would go to for this Location header, read as browsers read it (tabs and
+    new lines dropped, backslashes taken as slashes, relative to our own host)."""
+    cleaned = re.sub(r"[\t\r\n]", "", location).replace("\\", "/").strip()
+    return urlsplit(urljoin("http://localhost/", cleaned)).netloc
