@@ -13,6 +13,8 @@ STRONG = "k" * 8 + "0123456789abcdefghijklmnopqrstuv"
 @pytest.mark.parametrize("key", [None, "", "dev", "changeme", "short-key", "a" * 40])
 def test_refuses_to_start_without_a_strong_secret_key(key, tmp_path, monkeypatch):
     monkeypatch.delenv("SECRET_KEY", raising=False)
+    # an instance/secret_key left by `make run` must not stand in for the missing key
+    monkeypatch.setattr("quizapp.factory.INSTANCE", tmp_path)
     with pytest.raises(ConfigError, match="SECRET_KEY is missing or weak") as excinfo:
         create_app({"SECRET_KEY": key, "DATABASE_URL": f"sqlite:///{tmp_path}/x.db"})
     assert "secrets.token_hex" in str(excinfo.value)  # says how to make one
