@@ -9,7 +9,6 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from quizapp.domain import status as st
-from quizapp.domain import teach_to_goal
 from quizapp.models import (
     Assignment,
     Bank,
@@ -47,7 +46,16 @@ class Page:
 
 def status_expression() -> sa.ColumnElement[str]:
     """The dashboard status in SQL; mirrors quizapp.domain.status.status_of."""
-    has_round = sa.exists().where(Round.assignment_id == Assignment.id)
+    # "Has a round" as a LIMIT 1 lookup, not EXISTS: PostgreSQL turns an EXISTS in the select
+    # list into a hash of every round in the database (30,000 with 10,000 patients) before it
+    # shows 25 rows; the lookup costs one index probe per row it is asked for.
+    has_round = (
+        sa.select(Round.id)
+        .where(Round.assignment_id == Assignment.id)
+        .limit(1)
+        .scalar_subquery()
+        .is_not(None)
+    )
     return sa.case(
         (Assignment.id.is_(None), st.UNASSIGNED),
         (Assignment.completed_at.is_not(None) & Assignment.ready.is_(True), st.READY),
@@ -106,13 +114,17 @@ def _fill_topics_to_discuss(db: Session, rows: list[Row]) -> None:
     }
     if not started:
         return
-    answers = db.execute(
-        sa.select(Round.assignment_id, Round.number, Topic.key, Question.id, Response.is_correct)
+    # Counted per assignment, topic and round in SQL: a page of 25 patients is a few hundred
+    # rows instead of every answer they gave (about 1,500 with three rounds each).
+    right = sa.func.sum(sa.case((Response.is_correct, 1), else_=0))
+    per_round = db.execute(
+        sa.select(Round.assignment_id, Topic.key, Round.number, sa.func.count(), right)
         .join(Response, Response.round_id == Round.id)
         .join(QuestionVersion, QuestionVersion.id == Response.question_version_id)
         .join(Question, Question.id == QuestionVersion.question_id)
         .join(Topic, Topic.id == Question.topic_id)
         .where(Round.assignment_id.in_(started))
+        .group_by(Round.assignment_id, Topic.key, Round.number)
     ).all()
     bank_ids = {r.assignment.bank_id for r in started.values()}
     topics = db.execute(
@@ -120,15 +132,18 @@ def _fill_topics_to_discuss(db: Session, rows: list[Row]) -> None:
         .where(Topic.bank_id.in_(bank_ids))
         .order_by(Topic.position)
     ).all()
-    by_assignment: dict[int, list[teach_to_goal.Answer]] = {}
-    for assignment_id, number, key, question_id, correct in answers:
-        by_assignment.setdefault(assignment_id, []).append(
-            teach_to_goal.Answer(number, key, question_id, correct)
-        )
+    # A topic is mastered when every answer in the latest round that asked it was right
+    # (teach_to_goal.results): keep that round's verdict per assignment and topic.
+    latest: dict[tuple[int, str], tuple[int, bool]] = {}
+    for assignment_id, key, number, asked, correct in per_round:
+        seen = latest.get((assignment_id, key))
+        if seen is None or number > seen[0]:
+            latest[(assignment_id, key)] = (number, correct == asked)
     for assignment_id, row in started.items():
-        bank_topics = [(k, t) for b, k, t in topics if b == row.assignment.bank_id]
-        mine = by_assignment.get(assignment_id, [])
-        asked = {a.topic for a in mine}
-        results = teach_to_goal.results([k for k, _ in bank_topics if k in asked], mine)
-        titles = dict(bank_topics)
-        row.to_discuss = [titles[r.topic] for r in results if not r.mastered]
+        row.to_discuss = [
+            title
+            for bank_id, key, title in topics
+            if bank_id == row.assignment.bank_id
+            and (assignment_id, key) in latest
+            and not latest[(assignment_id, key)][1]
+        ]
