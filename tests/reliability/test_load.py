@@ -56,7 +56,7 @@ def test_thirty_patients_for_twenty_seconds_through_a_kill_9(database_url, dbs, 
     assert not outside_outage, outside_outage[:3]
     before = sum(1 for at in result.answered_at if at < killed_at)
     after = sum(1 for at in result.answered_at if at > ready_at)
-    assert before >= PATIENTS_AT_ONCE and after >= PATIENTS_AT_ONCE, (before, after)
+    assert before >= PATIENTS_AT_ONCE // 2 and after >= PATIENTS_AT_ONCE // 2, (before, after)
 
     unacknowledged = check_answers(dbs, result)
     assert unacknowledged <= PATIENTS_AT_ONCE, "more answers stored than were in flight"

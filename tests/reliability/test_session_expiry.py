@@ -10,7 +10,7 @@ from quizapp.models import Response
 from tests.reliability.server import running
 from tests.reliability.visitor import CHOICE_RE, Visitor, csrf, enter_code
 
-IDLE_SECONDS = 3
+IDLE_SECONDS = 4
 
 
 def answer(patient: Visitor, url: str, correct: dict[int, bool]):

@@ -177,7 +177,7 @@ def number(text: str) -> str:
         return "singular"
     head_zone = []
     for token in tokens:
-        if token in BOUNDARY and token not in DETERMINERS and token != "and":
+        if token in BOUNDARY and token not in DETERMINERS and token != "and":  # nosec B105
             break
         head_zone.append(token)
     if "and" in head_zone:
