@@ -30,9 +30,10 @@ def test_educator_cannot_open_admin_pages_and_the_denial_is_audited(client, make
     assert [(e.actor_user_id, e.outcome) for e in denied] == [(educator.id, "403")]
 
 
-def test_admin_cannot_use_the_educator_dashboard(client, make_user, login):
+def test_admin_sees_all_patients_but_only_educators_enrol(client, make_user, login):
     login(client, make_user("admin"))
-    assert client.get("/educator/").status_code == 403
+    assert "All patients" in client.get("/educator/").get_data(as_text=True)
+    assert client.get("/educator/patients/new").status_code == 403
 
 
 def test_patient_cannot_open_staff_pages(client, make_patient, issue_code, enter_code):
