@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 from markupsafe import Markup, escape
 
@@ -35,6 +36,16 @@ class Block:
     @property
     def plain(self) -> str:
         return " ".join([self.text, *self.items]).strip()
+
+    # Excerpt searches compare collapsed text; a bank's lint searches every block once per
+    # question, so each block collapses its text once and keeps it.
+    @cached_property
+    def collapsed_plain(self) -> str:
+        return collapse(self.plain)
+
+    @cached_property
+    def collapsed_items(self) -> tuple[str, ...]:
+        return tuple(collapse(item) for item in self.items)
 
 
 @dataclass(frozen=True)
@@ -66,13 +77,13 @@ class Document:
         wanted = collapse(excerpt)
         for section in self.sections:
             for block in section.blocks:
-                if wanted and (wanted in collapse(block.plain) or _in_items(wanted, block)):
+                if wanted and (wanted in block.collapsed_plain or _in_items(wanted, block)):
                     return section
         return None
 
 
 def _in_items(wanted: str, block: Block) -> bool:
-    return any(wanted in collapse(item) for item in block.items)
+    return any(wanted in item for item in block.collapsed_items)
 
 
 def parse(text: str) -> Document:
@@ -182,7 +193,7 @@ def block_with(section: Section, excerpt: str) -> Block | None:
         if (
             wanted in collapse(block.text)
             or _in_items(wanted, block)
-            or wanted in collapse(block.plain)
+            or wanted in block.collapsed_plain
         ):
             return block
     return None
