@@ -5,10 +5,10 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import Blueprint, abort
 from flask_login import current_user
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from quizapp import db
-from quizapp.models import Assignment, Bank
+from quizapp.models import Assignment
 
 bp = Blueprint("patient", __name__)
 
@@ -18,7 +18,8 @@ def own_assignment(assignment_id: int) -> Assignment:
     assignment = db.session().scalar(
         sa.select(Assignment)
         .where(Assignment.id == assignment_id, Assignment.patient_id == current_user.id)
-        .options(selectinload(Assignment.bank).selectinload(Bank.document))
+        # The bank in the same query; the document (its whole text) only when a page reads it.
+        .options(joinedload(Assignment.bank))
     )
     if assignment is None:
         abort(404)
