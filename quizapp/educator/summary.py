@@ -6,11 +6,20 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from markupsafe import Markup
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from quizapp.domain import chart, documents, teach_to_goal
 from quizapp.domain import status as st
-from quizapp.models import Assignment, Question, QuestionVersion, Response, Round, Topic
+from quizapp.models import (
+    Assignment,
+    Choice,
+    Question,
+    QuestionVersion,
+    Response,
+    ResponseChoice,
+    Round,
+    Topic,
+)
 from quizapp.operations import quiz as quiz_ops
 
 
@@ -68,36 +77,21 @@ def _percent(right: int, total: int) -> int | None:
 def build(db: Session, assignment: Assignment) -> Summary:
     """Everything the summary page shows, in a handful of queries."""
     state = quiz_ops.progress(db, assignment)
-    responses = db.scalars(
-        sa.select(Response)
-        .join(Round, Round.id == Response.round_id)
-        .where(Round.assignment_id == assignment.id, Response.is_correct.is_(False))
-        .order_by(Round.number, Response.id)
-        .options(
-            selectinload(Response.round),
-            selectinload(Response.chosen),
-            selectinload(Response.version).selectinload(QuestionVersion.choices),
-            selectinload(Response.version)
-            .selectinload(QuestionVersion.question)
-            .selectinload(Question.topic),
-        )
-    ).all()
     document = documents.parse(assignment.bank.document.body)
     by_topic = {t.key: TopicSummary(t, r) for t, r in zip(state.topics, state.results, strict=True)}
-    for response in responses:
-        version = response.version
-        topic = by_topic.get(version.question.topic.key)
+    for row in _missed_rows(db, assignment):
+        topic = by_topic.get(row.topic)
         if topic is None:
             continue
-        section = document.section_of(version.source_excerpt)
-        block = documents.block_with(section, version.source_excerpt) if section else None
+        section = document.section_of(row.source_excerpt)
+        block = documents.block_with(section, row.source_excerpt) if section else None
         topic.missed.append(
             Missed(
-                round_number=response.round.number,
-                stem=version.stem,
-                chosen=[c.text for c in quiz_ops.chosen_choices(response, version)],
-                correct=[c.text for c in version.choices if c.is_correct],
-                passage=documents.block_html(block, version.source_excerpt) if block else None,
+                round_number=row.round_number,
+                stem=row.stem,
+                chosen=row.chosen,
+                correct=row.correct,
+                passage=documents.block_html(block, row.source_excerpt) if block else None,
                 section=section.heading if section else "",
             )
         )
@@ -126,3 +120,63 @@ def build(db: Session, assignment: Assignment) -> Summary:
             bars, "Share of right answers per topic, first try and latest round"
         ),
     )
+
+
+@dataclass
+class _MissedRow:
+    round_number: int
+    topic: str
+    stem: str
+    source_excerpt: str
+    chosen: list[str] = field(default_factory=list)
+    correct: list[str] = field(default_factory=list)
+
+
+def _missed_rows(db: Session, assignment: Assignment) -> list[_MissedRow]:
+    """The assignment's wrong answers in the order given, with the texts of the choices picked
+    and of the right ones (in the version's order): three plain queries, whatever the number."""
+    rows = db.execute(
+        sa.select(
+            Response.id,
+            Response.question_version_id,
+            Round.number,
+            Topic.key,
+            QuestionVersion.stem,
+            QuestionVersion.source_excerpt,
+        )
+        .join(Round, Round.id == Response.round_id)
+        .join(QuestionVersion, QuestionVersion.id == Response.question_version_id)
+        .join(Question, Question.id == QuestionVersion.question_id)
+        .join(Topic, Topic.id == Question.topic_id)
+        .where(Round.assignment_id == assignment.id, Response.is_correct.is_(False))
+        .order_by(Round.number, Response.id)
+    ).all()
+    chosen_ids: dict[int, set[int]] = {}
+    for response_id, choice_id in db.execute(
+        sa.select(ResponseChoice.response_id, ResponseChoice.choice_id).where(
+            ResponseChoice.response_id.in_([r[0] for r in rows])
+        )
+    ):
+        chosen_ids.setdefault(response_id, set()).add(choice_id)
+    choices: dict[int, list[tuple[int, str, bool]]] = {}
+    for version_id, choice_id, text, is_correct in db.execute(
+        sa.select(Choice.version_id, Choice.id, Choice.text, Choice.is_correct)
+        .where(Choice.version_id.in_(sorted({r[1] for r in rows})))
+        .order_by(Choice.version_id, Choice.position)
+    ):
+        choices.setdefault(version_id, []).append((choice_id, text, is_correct))
+    missed = []
+    for response_id, version_id, number, topic, stem, excerpt in rows:
+        picked = chosen_ids.get(response_id, set())
+        options = choices.get(version_id, [])
+        missed.append(
+            _MissedRow(
+                round_number=number,
+                topic=topic,
+                stem=stem,
+                source_excerpt=excerpt,
+                chosen=[text for choice_id, text, _ in options if choice_id in picked],
+                correct=[text for _, text, is_correct in options if is_correct],
+            )
+        )
+    return missed
