@@ -1,0 +1,187 @@
+"""One leg of the benchmark: a database engine, its cohort, the app and both ceilings under wrk."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from benchmarks import ceilings, cohort, sessions, timings
+from benchmarks.databases import SECRET_KEY, database, engine_for
+from benchmarks.report import HELLO, INSERT, Measure, Report, Row
+from benchmarks.servers import serving
+from benchmarks.wrk import Load, Result, Target, run
+from quizapp.models import Response
+
+#: Staff members whose pages wrk asks for (each signs in once; scrypt is slow on purpose).
+STAFF_SIGN_INS = 4
+WARMUP_SECONDS = 2
+
+
+def _row(engine: str, key: str, label: str, result: Result, ceiling: str | None, note: str = ""):
+    return Row(
+        engine=engine,
+        key=key,
+        label=label,
+        rps=result.rps,
+        p50_ms=result.p50_ms,
+        p99_ms=result.p99_ms,
+        ceiling=ceiling,
+        errors=result.errors,
+        wraps=result.wraps,
+        note=note,
+    )
+
+
+def interleave(groups: list[list[Target]]) -> list[Target]:
+    """First of every group, then second of every group...: neighbouring requests (sent at the
+    same moment by different connections) belong to different patients, and each patient's
+    requests stay in order."""
+    out = []
+    for n in range(max((len(g) for g in groups), default=0)):
+        out.extend(g[n] for g in groups if n < len(g))
+    return out
+
+
+def run_leg(
+    engine_name: str, size: cohort.Size, load: Load, folder: Path, say: Callable[[str], None]
+) -> Report:
+    """Everything measured on one engine, as a partial report."""
+    report = Report()
+
+    def measure(key: str, label: str, value: float | None, unit: str, detail: str = "") -> None:
+        report.measures.append(Measure(engine_name, key, label, value, unit, detail))
+        shown = "pending" if value is None else f"{value:.2f} {unit}"
+        say(f"  {label}: {shown} {detail}")
+
+    with database(engine_name, folder) as db:
+        say(f"[{engine_name}] generating the cohort ({size.patients:,} patients)")
+        with engine_for(db.url) as engine:
+            seconds, made = timings.timed(lambda: cohort.generate(engine, size, SECRET_KEY))
+            if engine.dialect.name == "postgresql":
+                with engine.connect() as conn:  # what autovacuum would have done by now
+                    conn.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql("ANALYZE")
+        assert isinstance(made, cohort.Cohort)
+        counts = ", ".join(f"{k} {v:,}" for k, v in made.counts.items())
+        measure("generate", "generate the cohort", seconds, "s", counts)
+        report.meta[f"cohort_{engine_name}"] = made.counts
+
+        app = sessions.in_process_app(db.url)
+        try:
+            say(f"[{engine_name}] signing in {len(made.open_patients)} patients and the staff")
+            started = time.perf_counter()
+            patients = [sessions.sign_in_patient(app, p) for p in made.open_patients]
+            educators = made.educator_emails[:STAFF_SIGN_INS]
+            staff = {email: sessions.sign_in_staff(app, email) for email in educators}
+            say(f"  signed in in {time.perf_counter() - started:.1f} s")
+            dashboard, summary = timings.query_counts(app, made)
+            measure(
+                "dashboard_queries",
+                "dashboard: distinct query counts",
+                len(set(dashboard.values())),
+                "",
+                ", ".join(f"{k}: {v}" for k, v in dashboard.items()),
+            )
+            measure(
+                "summary_queries",
+                "summary: distinct query counts",
+                len(set(summary.values())),
+                "",
+                ", ".join(f"{k}: {v}" for k, v in summary.items()),
+            )
+            value, detail = timings.item_statistics_seconds(app)
+            measure("item_stats", "item statistics, whole cohort", value, "s", detail)
+        finally:
+            sessions.dispose(app)
+
+        say(f"[{engine_name}] ceiling: hello with a session")
+        with serving("benchmarks.ceilings:hello_app()", db.url, "/") as server:
+            hello = [Target("GET", "/", sessions.hello_cookie(server.base))]
+            run(server.base, hello, load, WARMUP_SECONDS)
+            result = run(server.base, hello, load)
+            report.rows.append(_row(engine_name, HELLO, "ceiling: hello + session", result, None))
+
+        say(f"[{engine_name}] the app under gunicorn")
+        _app_rows(report, engine_name, db.url, load, patients, staff, made, measure)
+
+        say(f"[{engine_name}] ceiling: one INSERT and commit")
+        ceiling_url = db.url
+        if engine_name == "sqlite":
+            ceiling_url = f"sqlite:///{folder / 'ceiling.db'}"
+        ceilings.create_table(ceiling_url)
+        with serving("benchmarks.ceilings:insert_app()", ceiling_url, "/") as server:
+            posts = [Target("POST", "/", "", f"value=row-{n}") for n in range(1000)]
+            result = run(server.base, posts, load)
+            report.rows.append(_row(engine_name, INSERT, "ceiling: INSERT + commit", result, None))
+
+        say(f"[{engine_name}] bank import of 1,000 questions")
+        seconds, output = timings.import_seconds(db.url, folder)
+        measure("import_1000", "bank import, 1,000 questions (CLI)", seconds, "s", output)
+    return report
+
+
+def _app_rows(report, engine_name, url, load, patients, staff, made, measure) -> None:
+    """Question page, dashboard, answers and summaries, on one server; then its workers' RSS."""
+    questions = interleave(
+        [
+            [Target("GET", s.question_path(pos), s.cookie) for pos, _v, _c in s.patient.items]
+            for s in patients
+        ]
+    )
+    answers = interleave(
+        [
+            [
+                Target("POST", s.question_path(pos), s.cookie, s.answer_body(choice))
+                for pos, _v, choice in s.patient.items
+            ]
+            for s in patients
+        ]
+    )
+    dashboards = []
+    for cookie in staff.values():
+        pages = [f"/educator/?page={n}" for n in range(1, 21)]
+        pages += ["/educator/?status=needs_discussion", "/educator/?status=ready"]
+        pages += ["/educator/?status=in_progress", "/educator/?q=smith", "/educator/?q=b00001"]
+        dashboards.append([Target("GET", p, cookie) for p in pages])
+    summaries = [
+        [Target("GET", f"/educator/patients/{pid}", cookie) for pid in made.patient_ids[email]]
+        for email, cookie in staff.items()
+    ]
+    with serving("wsgi:app", url, "/healthz") as server:
+        run(server.base, questions, load, WARMUP_SECONDS)
+        result = run(server.base, questions, load)
+        report.rows.append(_row(engine_name, "question_get", "question page (GET)", result, HELLO))
+        run(server.base, interleave(dashboards), load, WARMUP_SECONDS)
+        result = run(server.base, interleave(dashboards), load)
+        report.rows.append(_row(engine_name, "dashboard", "educator dashboard", result, HELLO))
+
+        before = _responses(url)
+        result = run(server.base, answers, load)
+        stored = _responses(url) - before
+        note = f"{stored:,} answers stored; {len(answers):,} distinct items available"
+        report.rows.append(
+            _row(engine_name, "answer_post", "answer (POST, new)", result, INSERT, note)
+        )
+        result = run(server.base, answers, load)
+        note = "the same answers sent again: nothing stored"
+        report.rows.append(
+            _row(engine_name, "answer_again", "answer (POST, already given)", result, INSERT, note)
+        )
+        result = run(server.base, interleave(summaries), load)
+        note = "each view also writes an audit row"
+        report.rows.append(_row(engine_name, "summary", "patient summary", result, INSERT, note))
+        rss = server.worker_rss_mb()
+        measure(
+            "worker_rss",
+            "worker RSS after load (largest)",
+            max(rss),
+            "MB",
+            "workers: " + ", ".join(f"{r:.0f} MB" for r in rss),
+        )
+
+
+def _responses(url: str) -> int:
+    with engine_for(url) as engine, engine.connect() as conn:
+        return conn.scalar(sa.select(sa.func.count(Response.id))) or 0
