@@ -172,6 +172,15 @@ def _app_rows(report, engine_name, url, load, patients, staff, made, measure) ->
         result = run(server.base, interleave(summaries), load)
         note = "each view also writes an audit row"
         report.rows.append(_row(engine_name, "summary", "patient summary", result, INSERT, note))
+        # The same two pages with one connection per worker: response time without the wait
+        # behind other requests that 8 connections on 2 workers add (no ceiling at these settings).
+        calm = Load(threads=load.threads, connections=2, seconds=load.seconds)
+        for key, label, targets in (
+            ("dashboard_c2", "educator dashboard, 2 conn.", interleave(dashboards)),
+            ("summary_c2", "patient summary, 2 conn.", interleave(summaries)),
+        ):
+            result = run(server.base, targets, calm)
+            report.rows.append(_row(engine_name, key, label, result, None))
         rss = server.worker_rss_mb()
         measure(
             "worker_rss",

@@ -147,7 +147,7 @@ def format_table(report: Report) -> str:
             cells += f"{ratios['rps']:>9.0%}{ratios['p50']:>7.1f}x{ratios['p99']:>7.1f}x"
         else:
             cells += f"{'':>9}{'':>8}{'':>8}"
-        notes = [row.ceiling or "ceiling"]
+        notes = [row.ceiling or ("ceiling" if row.key in (HELLO, INSERT) else "no ceiling")]
         if row.errors:
             notes.append(f"{row.errors} errors")
         if row.wraps:
