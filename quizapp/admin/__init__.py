@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from quizapp.admin import banks, drafts, questions, views  # noqa: F401  (each adds its views to bp)
+# Each module adds its views to bp.
+from quizapp.admin import (  # noqa: F401
+    audit_log,
+    banks,
+    drafts,
+    questions,
+    staff,
+    stats,
+    views,
+)
 from quizapp.admin.blueprint import bp
 
 __all__ = ["bp"]

@@ -9,7 +9,8 @@ any teaching):
   questions they got right. Leaving the item out of the total keeps it from correlating with
   itself. Positive: patients who know the material get it right more often; negative: the item
   misleads the strong patients, which usually means a wrong key or an ambiguous stem;
-- **choice use**: how often each choice is picked on a first try.
+- **choice use**: how often each choice is picked, in every answer (any round): a wrong choice
+  nobody ever picks does no work.
 
 The database sends per-version sums (n, Σx, Σy, Σxy, Σy²), never rows, so the work here does not
 grow with the number of responses.
@@ -59,7 +60,7 @@ class ItemSums:
 
 @dataclass(frozen=True)
 class ChoiceCount:
-    """One choice of the version and how many first tries picked it."""
+    """One choice of the version and how many answers (any round) picked it."""
 
     choice_id: int
     position: int
@@ -75,7 +76,7 @@ class ChoiceUse:
     text: str
     is_correct: bool
     picks: int
-    #: Share of first tries that picked this choice (select-all answers pick several).
+    #: Share of the answers that picked this choice (select-all answers pick several).
     share: float | None
 
 
@@ -126,7 +127,12 @@ def item_stats(
     )
     uses = tuple(
         ChoiceUse(
-            c.choice_id, c.position, c.text, c.is_correct, c.picks, c.picks / n if n else None
+            c.choice_id,
+            c.position,
+            c.text,
+            c.is_correct,
+            c.picks,
+            c.picks / sums.answers if sums.answers else None,
         )
         for c in sorted(choices, key=lambda c: c.position)
     )
