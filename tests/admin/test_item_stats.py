@@ -189,6 +189,7 @@ def test_the_page_shows_each_version_with_its_numbers_and_flags(admin_client, co
     )
     assert "8 (62%) It freezes it. (right answer)" in page
     assert "0 (0%) It cuts it out." in page
+    assert re.search(r"What does the treatment do to the tissue\? Reading: grade \d+\.\d 13 ", page)
     assert "Negative discrimination" in page and "A wrong choice nobody picks" in page
     assert "Too hard (under 30% right on the first try)" in page
     assert "2 flagged for a look" in page
