@@ -20,7 +20,15 @@ STAFF_SIGN_INS = 4
 WARMUP_SECONDS = 2
 
 
-def _row(engine: str, key: str, label: str, result: Result, ceiling: str | None, note: str = ""):
+def _row(
+    engine: str,
+    key: str,
+    label: str,
+    result: Result,
+    ceiling: str | None,
+    paired: Result | None = None,
+    note: str = "",
+) -> Row:
     return Row(
         engine=engine,
         key=key,
@@ -29,6 +37,9 @@ def _row(engine: str, key: str, label: str, result: Result, ceiling: str | None,
         p50_ms=result.p50_ms,
         p99_ms=result.p99_ms,
         ceiling=ceiling,
+        ceiling_rps=paired.rps if paired else None,
+        ceiling_p50_ms=paired.p50_ms if paired else None,
+        ceiling_p99_ms=paired.p99_ms if paired else None,
         errors=result.errors,
         wraps=result.wraps,
         note=note,
@@ -96,25 +107,27 @@ def run_leg(
         finally:
             sessions.dispose(app)
 
-        say(f"[{engine_name}] ceiling: hello with a session")
-        with serving("benchmarks.ceilings:hello_app()", db.url, "/") as server:
-            hello = [Target("GET", "/", sessions.hello_cookie(server.base))]
-            run(server.base, hello, load, WARMUP_SECONDS)
-            result = run(server.base, hello, load)
-            report.rows.append(_row(engine_name, HELLO, "ceiling: hello + session", result, None))
-
-        say(f"[{engine_name}] the app under gunicorn")
-        _app_rows(report, engine_name, db.url, load, patients, staff, made, measure)
-
-        say(f"[{engine_name}] ceiling: one INSERT and commit")
+        say(f"[{engine_name}] the app and both ceilings under gunicorn")
         ceiling_url = db.url
         if engine_name == "sqlite":
             ceiling_url = f"sqlite:///{folder / 'ceiling.db'}"
         ceilings.create_table(ceiling_url)
-        with serving("benchmarks.ceilings:insert_app()", ceiling_url, "/") as server:
-            posts = [Target("POST", "/", "", f"value=row-{n}") for n in range(1000)]
-            result = run(server.base, posts, load)
-            report.rows.append(_row(engine_name, INSERT, "ceiling: INSERT + commit", result, None))
+        with (
+            serving("benchmarks.ceilings:hello_app()", db.url, "/") as hello,
+            serving("benchmarks.ceilings:insert_app()", ceiling_url, "/") as insert,
+        ):
+            hello_targets = [Target("GET", "/", sessions.hello_cookie(hello.base))]
+            insert_targets = [Target("POST", "/", "", f"value=row-{n}") for n in range(1000)]
+            run(hello.base, hello_targets, load, WARMUP_SECONDS)
+            run(insert.base, insert_targets, load, WARMUP_SECONDS)
+
+            def ceiling(kind: str) -> Result:
+                """The ceiling measured right before the page it is compared with."""
+                if kind == HELLO:
+                    return run(hello.base, hello_targets, load)
+                return run(insert.base, insert_targets, load)
+
+            _app_rows(report, engine_name, db.url, load, patients, staff, made, measure, ceiling)
 
         say(f"[{engine_name}] bank import of 1,000 questions")
         seconds, output = timings.import_seconds(db.url, folder)
@@ -122,8 +135,9 @@ def run_leg(
     return report
 
 
-def _app_rows(report, engine_name, url, load, patients, staff, made, measure) -> None:
-    """Question page, dashboard, answers and summaries, on one server; then its workers' RSS."""
+def _app_rows(report, engine_name, url, load, patients, staff, made, measure, ceiling) -> None:
+    """Question page, dashboard, answers and summaries on one server, each right after a run of
+    its ceiling (so both see the same machine load); then the workers' memory."""
     questions = interleave(
         [
             [Target("GET", s.question_path(pos), s.cookie) for pos, _v, _c in s.patient.items]
@@ -145,39 +159,38 @@ def _app_rows(report, engine_name, url, load, patients, staff, made, measure) ->
         pages += ["/educator/?status=needs_discussion", "/educator/?status=ready"]
         pages += ["/educator/?status=in_progress", "/educator/?q=smith", "/educator/?q=b00001"]
         dashboards.append([Target("GET", p, cookie) for p in pages])
-    summaries = [
-        [Target("GET", f"/educator/patients/{pid}", cookie) for pid in made.patient_ids[email]]
-        for email, cookie in staff.items()
-    ]
-    with serving("wsgi:app", url, "/healthz") as server:
-        run(server.base, questions, load, WARMUP_SECONDS)
-        result = run(server.base, questions, load)
-        report.rows.append(_row(engine_name, "question_get", "question page (GET)", result, HELLO))
-        run(server.base, interleave(dashboards), load, WARMUP_SECONDS)
-        result = run(server.base, interleave(dashboards), load)
-        report.rows.append(_row(engine_name, "dashboard", "educator dashboard", result, HELLO))
+    dashboards = interleave(dashboards)
+    summaries = interleave(
+        [
+            [Target("GET", f"/educator/patients/{pid}", cookie) for pid in made.patient_ids[email]]
+            for email, cookie in staff.items()
+        ]
+    )
 
+    def measured(key, label, targets, kind, note="", warm=True) -> None:
+        if warm:
+            run(server.base, targets, load, WARMUP_SECONDS)
+        paired = ceiling(kind)
+        result = run(server.base, targets, load)
+        report.rows.append(_row(engine_name, key, label, result, kind, paired, note))
+
+    with serving("wsgi:app", url, "/healthz") as server:
+        measured("question_get", "question page (GET)", questions, HELLO)
+        measured("dashboard", "educator dashboard", dashboards, HELLO)
         before = _responses(url)
-        result = run(server.base, answers, load)
+        measured("answer_post", "answer (POST, new)", answers, INSERT, warm=False)
         stored = _responses(url) - before
-        note = f"{stored:,} answers stored; {len(answers):,} distinct items available"
-        report.rows.append(
-            _row(engine_name, "answer_post", "answer (POST, new)", result, INSERT, note)
-        )
-        result = run(server.base, answers, load)
+        report.rows[-1].note = f"{stored:,} answers stored of {len(answers):,} items available"
         note = "the same answers sent again: nothing stored"
-        report.rows.append(
-            _row(engine_name, "answer_again", "answer (POST, already given)", result, INSERT, note)
-        )
-        result = run(server.base, interleave(summaries), load)
+        measured("answer_again", "answer (POST, already given)", answers, INSERT, note, False)
         note = "each view also writes an audit row"
-        report.rows.append(_row(engine_name, "summary", "patient summary", result, INSERT, note))
+        measured("summary", "patient summary", summaries, INSERT, note, warm=False)
         # The same two pages with one connection per worker: response time without the wait
         # behind other requests that 8 connections on 2 workers add (no ceiling at these settings).
         calm = Load(threads=load.threads, connections=2, seconds=load.seconds)
         for key, label, targets in (
-            ("dashboard_c2", "educator dashboard, 2 conn.", interleave(dashboards)),
-            ("summary_c2", "patient summary, 2 conn.", interleave(summaries)),
+            ("dashboard_c2", "educator dashboard, 2 conn.", dashboards),
+            ("summary_c2", "patient summary, 2 conn.", summaries),
         ):
             result = run(server.base, targets, calm)
             report.rows.append(_row(engine_name, key, label, result, None))

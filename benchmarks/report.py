@@ -11,11 +11,12 @@ from typing import Any
 RESULTS = Path(__file__).resolve().parent / "results"
 HELLO = "hello_ceiling"
 INSERT = "insert_ceiling"
+CEILING_NAMES = {HELLO: "hello", INSERT: "insert"}
 
 
 @dataclass
 class Row:
-    """One wrk run: a page of the app or a ceiling."""
+    """One wrk run of a page, with the run of its ceiling made just before it."""
 
     engine: str
     key: str
@@ -23,9 +24,14 @@ class Row:
     rps: float
     p50_ms: float
     p99_ms: float
-    #: Key of the ceiling row of the same engine this row is compared with (None for a ceiling).
+    #: Which ceiling the page is compared with: HELLO or INSERT (None: not compared).
     ceiling: str | None = None
+    ceiling_rps: float | None = None
+    ceiling_p50_ms: float | None = None
+    ceiling_p99_ms: float | None = None
+    #: Answers of 400 and above, connection errors and timeouts.
     errors: int = 0
+    #: How often wrk ran out of distinct requests and sent its list again.
     wraps: int = 0
     note: str = ""
 
@@ -56,13 +62,12 @@ class Report:
 
     def ratios(self, row: Row) -> dict[str, float] | None:
         """The row's figures over its ceiling's: throughput (higher is better), latencies."""
-        ceiling = self.row(row.engine, row.ceiling) if row.ceiling else None
-        if ceiling is None or not ceiling.rps or not ceiling.p50_ms or not ceiling.p99_ms:
+        if not (row.ceiling and row.ceiling_rps and row.ceiling_p50_ms and row.ceiling_p99_ms):
             return None
         return {
-            "rps": row.rps / ceiling.rps,
-            "p50": row.p50_ms / ceiling.p50_ms,
-            "p99": row.p99_ms / ceiling.p99_ms,
+            "rps": row.rps / row.ceiling_rps,
+            "p50": row.p50_ms / row.ceiling_p50_ms,
+            "p99": row.p99_ms / row.ceiling_p99_ms,
         }
 
 
@@ -84,7 +89,8 @@ def _ratio_target(report: Report, engine: str, key: str, label: str) -> Target |
     if ratios is None:
         return Target(label, engine, "no ceiling", ">= 50% of ceiling", None)
     clean = row.errors == 0
-    measured = f"{ratios['rps']:.0%} of {row.ceiling}" + ("" if clean else f", {row.errors} errors")
+    name = CEILING_NAMES.get(row.ceiling or "", row.ceiling)
+    measured = f"{ratios['rps']:.0%} of {name}" + ("" if clean else f", {row.errors} errors")
     return Target(label, engine, measured, ">= 50% of ceiling", ratios["rps"] >= 0.5 and clean)
 
 
@@ -136,22 +142,27 @@ def _fmt(value: float, unit: str = "") -> str:
 def format_table(report: Report) -> str:
     """The whole report as text: load table, other measures, targets."""
     lines = []
-    header = f"{'engine':<11}{'page':<30}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}"
-    header += f"{'req/s÷c':>9}{'p50÷c':>8}{'p99÷c':>8}  ceiling / notes"
+    header = f"{'engine':<11}{'page':<29}{'req/s':>7}{'p50 ms':>8}{'p99 ms':>8}  "
+    header += f"{'ceiling':<8}{'req/s':>7}{'p50':>6}{'p99':>6}  "
+    header += f"{'req/s÷c':>7}{'p50÷c':>7}{'p99÷c':>7}  notes"
     lines += [header, "-" * len(header)]
     for row in report.rows:
+        cells = f"{row.engine:<11}{row.label:<29}{_fmt(row.rps):>7}"
+        cells += f"{row.p50_ms:>8.1f}{row.p99_ms:>8.1f}  "
         ratios = report.ratios(row)
-        cells = f"{row.engine:<11}{row.label:<30}{_fmt(row.rps):>9}"
-        cells += f"{row.p50_ms:>9.1f}{row.p99_ms:>9.1f}"
-        if ratios:
-            cells += f"{ratios['rps']:>9.0%}{ratios['p50']:>7.1f}x{ratios['p99']:>7.1f}x"
+        if ratios and row.ceiling_rps is not None:
+            cells += f"{CEILING_NAMES.get(row.ceiling or '', row.ceiling or ''):<8}"
+            cells += (
+                f"{_fmt(row.ceiling_rps):>7}{row.ceiling_p50_ms:>6.1f}{row.ceiling_p99_ms:>6.1f}  "
+            )
+            cells += f"{ratios['rps']:>7.0%}{ratios['p50']:>6.1f}x{ratios['p99']:>6.1f}x"
         else:
-            cells += f"{'':>9}{'':>8}{'':>8}"
-        notes = [row.ceiling or ("ceiling" if row.key in (HELLO, INSERT) else "no ceiling")]
+            cells += f"{'-':<8}{'':>7}{'':>6}{'':>6}  {'':>7}{'':>7}{'':>7}"
+        notes = []
         if row.errors:
             notes.append(f"{row.errors} errors")
-        if row.wraps:
-            notes.append(f"{row.wraps} list restarts")
+        if row.wraps and row.key == "answer_post":
+            notes.append(f"{row.wraps} list restarts: some answers sent twice")
         if row.note:
             notes.append(row.note)
         lines.append(cells + "  " + "; ".join(notes))
@@ -161,10 +172,10 @@ def format_table(report: Report) -> str:
         if m.value is not None and not m.unit:
             value = f"{m.value:g}"
         lines.append(f"{m.engine:<11}{m.label:<36}{value:>12}  {m.detail}")
-    lines += ["", f"{'target':<32}{'engine':<12}{'measured':<34}{'limit':<20}result", "-" * 104]
+    lines += ["", f"{'target':<32}{'engine':<12}{'measured':<34}  {'limit':<20}result", "-" * 106]
     for t in targets(report):
         result = {True: "PASS", False: "MISS", None: "PENDING"}[t.passed]
-        lines.append(f"{t.label:<32}{t.engine:<12}{t.measured:<34}{t.limit:<20}{result}")
+        lines.append(f"{t.label:<32}{t.engine:<12}{t.measured:<34}  {t.limit:<20}{result}")
     return "\n".join(lines)
 
 

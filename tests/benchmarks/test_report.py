@@ -10,13 +10,14 @@ from benchmarks.report import HELLO, INSERT, Measure, Report, Row
 
 
 def fake_report() -> Report:
+    hello = {"ceiling": HELLO, "ceiling_rps": 1000, "ceiling_p50_ms": 8.0, "ceiling_p99_ms": 20.0}
+    insert = {"ceiling": INSERT, "ceiling_rps": 500, "ceiling_p50_ms": 10.0, "ceiling_p99_ms": 30.0}
     rows = [
-        Row("sqlite", HELLO, "ceiling: hello + session", 1000, 8.0, 20.0),
-        Row("sqlite", "question_get", "question page (GET)", 600, 12.0, 40.0, HELLO),
-        Row("sqlite", "dashboard", "educator dashboard", 100, 50.0, 150.0, HELLO),
-        Row("sqlite", INSERT, "ceiling: INSERT + commit", 500, 10.0, 30.0),
-        Row("sqlite", "answer_post", "answer (POST, new)", 200, 30.0, 60.0, INSERT, errors=3),
-        Row("sqlite", "summary", "patient summary", 150, 40.0, 90.0, INSERT),
+        Row("sqlite", "question_get", "question page (GET)", 600, 12.0, 40.0, **hello),
+        Row("sqlite", "dashboard", "educator dashboard", 100, 50.0, 150.0, **hello),
+        Row("sqlite", "answer_post", "answer (POST, new)", 200, 30.0, 60.0, **insert, errors=3),
+        Row("sqlite", "summary", "patient summary", 150, 40.0, 90.0, **insert),
+        Row("sqlite", "summary_c2", "patient summary, 2 conn.", 80, 12.0, 30.0),
     ]
     measures = [
         Measure("sqlite", "dashboard_queries", "dashboard queries", 1, "", "page 1: 5, page 9: 5"),
@@ -33,7 +34,7 @@ def test_ratios_targets_table_and_json(tmp_path):
     fake = fake_report()
     question = fake.row("sqlite", "question_get")
     assert fake.ratios(question) == {"rps": 0.6, "p50": 1.5, "p99": 2.0}
-    assert fake.ratios(fake.row("sqlite", HELLO)) is None  # a ceiling has no ceiling
+    assert fake.ratios(fake.row("sqlite", "summary_c2")) is None  # not compared with a ceiling
 
     results = {t.label: t.passed for t in report.targets(fake)}
     assert results == {
@@ -49,14 +50,14 @@ def test_ratios_targets_table_and_json(tmp_path):
     }
 
     table = report.format_table(fake)
-    assert "60%" in table and "1.5x" in table and "3 errors" in table
+    assert "60%" in table and "1.5x" in table and "3 errors" in table and "hello" in table
     assert table.count("PASS") == 4 and table.count("MISS") == 4 and "PENDING" in table
     assert "make run to first response" in table and "9.50 s" in table
 
     path = report.write_json(fake, tmp_path / "results" / "latest.json")
     data = json.loads(path.read_text())
     assert data["meta"] == {"commit": "abc1234"}
-    assert data["rows"][1]["ratios"]["rps"] == 0.6
+    assert data["rows"][0]["ratios"]["rps"] == 0.6 and data["rows"][0]["ceiling_rps"] == 1000
     assert data["measures"][2]["value"] is None
     assert {t["label"]: t["passed"] for t in data["targets"]} == results
 
