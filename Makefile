@@ -51,7 +51,7 @@ test: $(VENV)/.test-deps services browser lint
 
 bench: $(VENV)/.test-deps services
 	bash .ci/ensure-wrk
-	$(BIN)/python -m benchmarks
+	$(BIN)/python -m benchmarks $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) test-artifacts .pytest_cache
