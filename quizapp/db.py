@@ -7,8 +7,9 @@ add and flush. Anything left uncommitted at teardown is rolled back.
 from __future__ import annotations
 
 import contextvars
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from flask import Flask, current_app, g
@@ -21,6 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 sqlite_begin = contextvars.ContextVar("sqlite_begin", default="BEGIN IMMEDIATE")
 
 SQLITE_BUSY_TIMEOUT_MS = 15000
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 @dataclass
@@ -34,8 +36,24 @@ def is_sqlite(url: str | sa.URL) -> bool:
     return sa.make_url(url).get_backend_name() == "sqlite"
 
 
-def make_engine(url: str, echo: bool = False) -> sa.Engine:
-    """Create an engine with the settings each backend needs to be safe under concurrency."""
+#: What a view function carries when it writes although it answers GET (see ``writes``).
+WRITES_ATTRIBUTE = "quizapp_writes"
+_WRITE_VERBS = ("INSERT", "UPDATE", "DELETE", "REPLAC")
+
+
+def writes(view: F) -> F:
+    """Mark a GET view that writes (an audit event, a "started reading" time), so that on
+    SQLite its transaction takes the write lock up front like a POST's. Put it under the route
+    decorator."""
+    setattr(view, WRITES_ATTRIBUTE, True)
+    return view
+
+
+def make_engine(url: str, echo: bool = False, strict: bool = False) -> sa.Engine:
+    """Create an engine with the settings each backend needs to be safe under concurrency.
+
+    ``strict`` (tests): on SQLite, a write inside a transaction begun for reading is an error, so a
+    GET view that writes without ``@writes`` fails its tests instead of failing under load."""
     sa_url = sa.make_url(url)
     if sa_url.get_backend_name() == "postgresql" and sa_url.drivername == "postgresql":
         sa_url = sa_url.set(drivername="postgresql+psycopg")
@@ -43,12 +61,12 @@ def make_engine(url: str, echo: bool = False) -> sa.Engine:
         engine = sa.create_engine(
             sa_url, echo=echo, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
         )
-        _configure_sqlite(engine)
+        _configure_sqlite(engine, strict)
         return engine
     return sa.create_engine(sa_url, echo=echo, pool_pre_ping=True, pool_size=5, max_overflow=5)
 
 
-def _configure_sqlite(engine: sa.Engine) -> None:
+def _configure_sqlite(engine: sa.Engine, strict: bool) -> None:
     """WAL, foreign keys, a busy timeout, and transactions we begin ourselves (see sqlite_begin)."""
 
     @event.listens_for(engine, "connect")
@@ -64,12 +82,31 @@ def _configure_sqlite(engine: sa.Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: sa.Connection) -> None:
-        conn.exec_driver_sql(sqlite_begin.get())
+        mode = sqlite_begin.get()
+        conn.exec_driver_sql(mode)
+        conn.info["quizapp_begin"] = mode
+
+    if strict:
+
+        @event.listens_for(engine, "before_cursor_execute")
+        def _no_write_in_a_read(conn: sa.Connection, _cursor: Any, statement: str, *_: Any) -> None:
+            if (
+                conn.info.get("quizapp_begin") == "BEGIN"
+                and statement.lstrip()[:6].upper() in _WRITE_VERBS
+            ):
+                raise RuntimeError(
+                    "a write inside an SQLite transaction begun for reading: "
+                    "decorate this GET view with @db.writes"
+                )
 
 
 def init_app(app: Flask) -> None:
     """Create the app's engine and session factory and remove the session at teardown."""
-    engine = make_engine(app.config["DATABASE_URL"], echo=app.config["QUIZAPP_SQL_ECHO"])
+    engine = make_engine(
+        app.config["DATABASE_URL"],
+        echo=app.config["QUIZAPP_SQL_ECHO"],
+        strict=app.config["TESTING"],
+    )
     factory = sessionmaker(bind=engine, expire_on_commit=False)
     app.extensions["quizapp.db"] = DatabaseState(engine=engine, sessionmaker=factory)
     app.teardown_appcontext(_remove_session)

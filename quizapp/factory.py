@@ -42,9 +42,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     db.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
+    requests.init_app(app)  # first: its BEGIN choice must precede the sign-in check's first query
     sessions.init_app(app)
     headers.init_app(app)
-    requests.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
     _register_blueprints(app)

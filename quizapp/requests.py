@@ -42,7 +42,9 @@ def init_app(app: Flask) -> None:
 
     @app.before_request
     def _choose_begin() -> None:
-        mode = "BEGIN" if request.method in SAFE_METHODS else "BEGIN IMMEDIATE"
+        view = app.view_functions.get(request.endpoint or "")
+        reads = request.method in SAFE_METHODS and not getattr(view, db.WRITES_ATTRIBUTE, False)
+        mode = "BEGIN" if reads else "BEGIN IMMEDIATE"
         request.environ["quizapp.begin_token"] = db.sqlite_begin.set(mode)
 
     @app.teardown_request

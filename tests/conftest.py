@@ -95,7 +95,8 @@ def empty_postgres(url: str) -> None:
 
 @pytest.fixture(params=BACKENDS)
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """An empty, migrated database: SQLite in one run of the test, PostgreSQL in the other."""
+    """An empty, migrated database: SQLite in one run of the test, PostgreSQL in the other.
+    (A test about one engine only parametrizes this fixture indirectly with that engine.)"""
     if request.param == "sqlite":
         path = tmp_path / "quizapp.db"
         shutil.copy(request.getfixturevalue("sqlite_template"), path)

@@ -44,6 +44,7 @@ def questionnaire(slug: str) -> Response:
 
 
 @bp.get("/QuestionnaireResponse")
+@db.writes
 @role_required(Role.ADMIN, Role.EDUCATOR)
 def questionnaire_response() -> Response:
     """Search by ``patient``: that patient's answers as a Bundle of QuestionnaireResponses

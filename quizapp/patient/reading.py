@@ -14,6 +14,7 @@ from quizapp.security.roles import role_required
 
 
 @bp.get("/learn/<int:assignment_id>/read/")
+@db.writes
 @role_required(Role.PATIENT)
 def contents(assignment_id: int) -> ResponseReturnValue:
     """The document's contents list."""
@@ -25,6 +26,7 @@ def contents(assignment_id: int) -> ResponseReturnValue:
 
 
 @bp.get("/learn/<int:assignment_id>/read/<anchor>")
+@db.writes
 @role_required(Role.PATIENT)
 def section(assignment_id: int, anchor: str) -> ResponseReturnValue:
     """One section of the document, with a link to the next."""
