@@ -82,13 +82,17 @@ def run_load(
                     except queue.Empty:
                         journey = None
                         break
-                    visitor = Visitor(port)
                     journey = Journey(
-                        visitor, item.assignment_id, correct, lambda: rng.random() < 0.7
+                        Visitor(port), item.assignment_id, correct, lambda: rng.random() < 0.7
                     )
-                    signed_in = enter_code(visitor, item.code)
+                    journey.code = item.code
+                if not journey.signed_in:
+                    # Until the code is accepted; a code entry lost to the outage is typed again,
+                    # as a person would (carrying on without the cookie would meet /start).
+                    signed_in = enter_code(journey.visitor, journey.code)
                     journey.statuses.append(signed_in.status)
                     assert signed_in.status == 302, f"code refused: {signed_in.status}"
+                    journey.signed_in = True
                     continue
                 before = len(journey.answers)
                 journey.step()

@@ -104,6 +104,9 @@ class Journey:
     finishes: list[tuple[int, int]] = field(default_factory=list)
     statuses: list[int] = field(default_factory=list)
     done: bool = False
+    #: The access code, and whether the server has accepted it in this browser.
+    code: str = ""
+    signed_in: bool = False
 
     def _seen(self, reply: Reply) -> Reply:
         self.statuses.append(reply.status)
