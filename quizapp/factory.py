@@ -16,6 +16,7 @@ from quizapp.config import check_safe, load_config
 from quizapp.paths import INSTANCE, STATIC, TEMPLATES
 from quizapp.security import headers, sessions
 from quizapp.security.ratelimit import limiter
+from quizapp.version_cache import VersionCache
 
 csrf = CSRFProtect()
 
@@ -40,6 +41,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
 
     db.init_app(app)
+    app.extensions["quizapp.versions"] = VersionCache()  # immutable rows, kept per worker
     csrf.init_app(app)
     limiter.init_app(app)
     requests.init_app(app)  # first: its BEGIN choice must precede the sign-in check's first query

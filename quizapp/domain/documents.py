@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from markupsafe import Markup, escape
 
@@ -86,8 +86,9 @@ def _in_items(wanted: str, block: Block) -> bool:
     return any(wanted in item for item in block.collapsed_items)
 
 
+@lru_cache(maxsize=16)  # a few documents, parsed on every reading and feedback page
 def parse(text: str) -> Document:
-    """Parse our Markdown subset into a Document."""
+    """Parse our Markdown subset into a Document (frozen, so the cached one is safe to share)."""
     title = ""
     sections: list[Section] = []
     heading, blocks, para, items = "", [], [], []

@@ -10,12 +10,16 @@ import random
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, selectinload
 
 from quizapp.domain import kinds, teach_to_goal
 from quizapp.models import (
     Assignment,
+    Bank,
     Choice,
+    Document,
     Question,
     QuestionStatus,
     QuestionVersion,
@@ -26,6 +30,7 @@ from quizapp.models import (
     Topic,
     utcnow,
 )
+from quizapp.version_cache import CachedVersion
 
 
 class QuizError(Exception):
@@ -184,48 +189,97 @@ def _question_ids(db: Session, round_: Round) -> list[int]:
     )
 
 
-def find_response(db: Session, round_id: int, version_id: int) -> Response | None:
-    return db.scalar(
-        sa.select(Response)
-        .where(Response.round_id == round_id, Response.question_version_id == version_id)
-        .options(selectinload(Response.chosen))
-    )
+_rounds, _responses = Round.__table__, Response.__table__
+_LOCK_ROUND = (
+    sa.select(_rounds.c.finished_at)
+    .where(_rounds.c.id == sa.bindparam("round_id"))
+    .with_for_update()
+)
+_RESPONSE_ID = sa.select(_responses.c.id).where(
+    _responses.c.round_id == sa.bindparam("round_id"),
+    _responses.c.question_version_id == sa.bindparam("version_id"),
+)
+#: INSERT ... ON CONFLICT DO NOTHING RETURNING id, in each engine's dialect.
+_INSERT_RESPONSE = {
+    name: insert(_responses)
+    .on_conflict_do_nothing(index_elements=["round_id", "question_version_id"])
+    .returning(_responses.c.id)
+    for name, insert in (("postgresql", pg_insert), ("sqlite", sqlite_insert))
+}
+_INSERT_CHOICES = sa.insert(ResponseChoice.__table__)
+_TOUCH_ASSIGNMENT = (
+    sa.update(Assignment.__table__)
+    .where(Assignment.__table__.c.id == sa.bindparam("assignment_id"))
+    .values(last_activity_at=sa.bindparam("now"))
+)
 
 
-def record_answer(db: Session, item: RoundItem, chosen_ids: list[int]) -> tuple[Response, bool]:
-    """Store the answer to ``item``. Returns (response, created). An item already answered keeps
-    its first answer (created is False); a finished round refuses with RoundClosed."""
-    _lock(db, Round, item.round_id)
-    round_ = db.get(Round, item.round_id)
-    db.refresh(round_)
-    existing = find_response(db, item.round_id, item.question_version_id)
-    if existing is not None:
-        return existing, False
-    if round_.finished_at is not None:
-        raise RoundClosed(
+def record_answer(
+    db: Session, round_id: int, assignment_id: int, version: CachedVersion, chosen_ids: list[int]
+) -> tuple[int, bool]:
+    """Store the answer to ``version`` in round ``round_id``. Returns (response id, created). An
+    item already answered keeps its first answer (created is False); a finished round refuses with
+    RoundClosed; no choice, or two for a one-answer question, is a QuizError.
+
+    The busiest write in the app, so it is lean: statements built once, run on the session's
+    connection, no ORM objects. The round row is locked (PostgreSQL; SQLite writers already queue)
+    and read in one statement; the answer goes in with ON CONFLICT DO NOTHING, so a second copy
+    (a double click) inserts nothing. Four statements when all is well."""
+    conn = db.connection()
+    finished_at = conn.execute(_LOCK_ROUND, {"round_id": round_id}).scalar_one()
+    chosen = sorted(set(chosen_ids) & set(version.choice_ids))
+    problem = None
+    if finished_at is not None:
+        problem = RoundClosed(
             "This round is over, so this answer was not saved. Your other answers are safe."
         )
-    version = db.get(QuestionVersion, item.question_version_id)
-    valid = {c.id for c in version.choices}
-    chosen = sorted(set(chosen_ids) & valid)
-    if not chosen or (kinds.KINDS[version.kind].input_type == "radio" and len(chosen) != 1):
-        raise QuizError(
+    elif not chosen or (kinds.KINDS[version.kind].input_type == "radio" and len(chosen) != 1):
+        problem = QuizError(
             "Please choose an answer." if not chosen else "Please choose only one answer."
         )
-    correct = {c.id for c in version.choices if c.is_correct}
-    response = Response(
-        round_id=round_.id, question_version_id=version.id, is_correct=kinds.grade(chosen, correct)
-    )
-    response.chosen = [ResponseChoice(choice_id=cid) for cid in chosen]
-    try:
-        with db.begin_nested():
-            db.add(response)
-            db.flush()
-    except sa.exc.IntegrityError:
-        # another request stored this answer a moment ago: keep that one
-        return find_response(db, item.round_id, item.question_version_id), False
-    round_.assignment.last_activity_at = utcnow()
-    return response, True
+    if problem is not None:  # unless it was answered before: then that answer stands
+        existing = conn.execute(
+            _RESPONSE_ID, {"round_id": round_id, "version_id": version.id}
+        ).scalar()
+        if existing is not None:
+            return existing, False
+        raise problem
+    now = utcnow()
+    response_id = conn.execute(
+        _INSERT_RESPONSE[conn.dialect.name],
+        {
+            "round_id": round_id,
+            "question_version_id": version.id,
+            "is_correct": kinds.grade(chosen, version.correct_ids),
+            "answered_at": now,
+        },
+    ).scalar()
+    if response_id is None:  # another request stored this answer a moment ago: keep that one
+        existing = conn.execute(_RESPONSE_ID, {"round_id": round_id, "version_id": version.id})
+        return existing.scalar_one(), False
+    conn.execute(_INSERT_CHOICES, [{"response_id": response_id, "choice_id": c} for c in chosen])
+    conn.execute(_TOUCH_ASSIGNMENT, {"assignment_id": assignment_id, "now": now})
+    return response_id, True
+
+
+def response_outcome(db: Session, response_id: int) -> tuple[bool, set[int]]:
+    """Whether a stored answer was right, and the choice ids it picked."""
+    rows = db.execute(
+        sa.select(Response.is_correct, ResponseChoice.choice_id)
+        .join(ResponseChoice, ResponseChoice.response_id == Response.id)
+        .where(Response.id == response_id)
+    ).all()
+    return bool(rows and rows[0][0]), {choice_id for _, choice_id in rows}
+
+
+def document_body(db: Session, assignment_id: int) -> str:
+    """The text of the document an assignment's bank is drawn from."""
+    return db.execute(
+        sa.select(Document.body)
+        .join(Bank, Bank.document_id == Document.id)
+        .join(Assignment, Assignment.bank_id == Bank.id)
+        .where(Assignment.id == assignment_id)
+    ).scalar_one()
 
 
 def finish_round(db: Session, round_: Round) -> bool:

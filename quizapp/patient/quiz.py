@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import abort, redirect, render_template, request, url_for
+from flask import abort, current_app, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from quizapp import db
 from quizapp.domain import documents, kinds, teach_to_goal
-from quizapp.models import Assignment, QuestionVersion, Role, Round
+from quizapp.models import Assignment, Role, Round
 from quizapp.operations import quiz as quiz_ops
 from quizapp.patient.blueprint import bp, own_assignment
 from quizapp.patient.doctor_questions import questions_for_doctor
+from quizapp.patient.locate import LocatedItem, locate_item
 from quizapp.requests import audit
 from quizapp.security.roles import role_required
+from quizapp.version_cache import CachedChoice, CachedVersion
 
 
 class ActionForm(FlaskForm):
@@ -30,18 +33,10 @@ def _round(assignment: Assignment, number: int) -> Round:
     return round_
 
 
-def _item(round_: Round, position: int):
-    if not 1 <= position <= len(round_.items):
-        abort(404)
-    return round_.items[position - 1]
-
-
-def _ordered_choices(assignment: Assignment, version: QuestionVersion) -> list:
+def _ordered_choices(seed: int, version: CachedVersion) -> list[CachedChoice]:
+    """The version's choices in the order this patient sees them."""
     order = teach_to_goal.choice_order(
-        [c.id for c in version.choices],
-        assignment.seed,
-        version.id,
-        keep_order=version.kind == "truefalse",
+        version.choice_ids, seed, version.id, keep_order=version.kind == "truefalse"
     )
     by_id = {c.id: c for c in version.choices}
     return [by_id[i] for i in order]
@@ -100,48 +95,69 @@ def start_round(assignment_id: int) -> ResponseReturnValue:
     return redirect(url_for("patient.resume", assignment_id=assignment.id))
 
 
+def _located(assignment_id: int, number: int, position: int) -> LocatedItem:
+    item = locate_item(db.session(), current_user.id, assignment_id, number, position)
+    if item is None:
+        abort(404)
+    return item
+
+
+def _version(version_id: int) -> CachedVersion:
+    version = current_app.extensions["quizapp.versions"].get(db.session(), version_id)
+    if version is None:  # a round item's version is a foreign key: it is there
+        abort(404)
+    return version
+
+
+def _item_url(item: LocatedItem, position: int, endpoint: str = "patient.question") -> str:
+    return url_for(
+        endpoint, assignment_id=item.assignment_id, number=item.round_number, position=position
+    )
+
+
 @bp.route("/learn/<int:assignment_id>/round/<int:number>/q/<int:position>", methods=["GET", "POST"])
 @role_required(Role.PATIENT)
 def question(assignment_id: int, number: int, position: int) -> ResponseReturnValue:
-    """One question; its answer is stored the moment it is sent."""
-    assignment = own_assignment(assignment_id)
-    round_ = _round(assignment, number)
-    item = _item(round_, position)
-    dbs = db.session()
+    """One question; its answer is stored the moment it is sent. The busiest page: one query finds
+    the question, its version comes from memory (see quizapp.version_cache)."""
+    item = _located(assignment_id, number, position)
     form = ActionForm()
     error = None
     if request.method == "POST":
         if not form.validate_on_submit():
             abort(400)
-        raw = request.form.getlist("choice")
-        chosen = [int(v) for v in raw if v.isdigit()]
+        if item.response_id is not None:  # sent again (double click, back button): it stands
+            return redirect(_item_url(item, position, "patient.feedback"))
+        chosen = [int(v) for v in request.form.getlist("choice") if v.isdigit()]
+        dbs = db.session()
         try:
-            _response, created = quiz_ops.record_answer(dbs, item, chosen)
+            _id, created = quiz_ops.record_answer(
+                dbs, item.round_id, item.assignment_id, _version(item.version_id), chosen
+            )
         except quiz_ops.RoundClosed as exc:
             return render_template(
-                "patient/message.html", assignment=assignment, message=str(exc)
+                "patient/message.html", assignment_id=item.assignment_id, message=str(exc)
             ), 409
         except quiz_ops.QuizError as exc:
             error = str(exc)
         else:
             if created:
                 audit(
-                    "quiz.answer", patient_id=assignment.patient_id, target=f"round_item:{item.id}"
+                    "quiz.answer", patient_id=item.patient_id, target=f"round_item:{item.item_id}"
                 )
             dbs.commit()
-            return redirect(_q_url(assignment, round_, position, "patient.feedback"))
-    elif quiz_ops.find_response(dbs, round_.id, item.question_version_id) is not None:
-        return redirect(_q_url(assignment, round_, position, "patient.feedback"))
-    version = item.version
+            return redirect(_item_url(item, position, "patient.feedback"))
+    elif item.response_id is not None:
+        return redirect(_item_url(item, position, "patient.feedback"))
+    version = _version(item.version_id)
     return render_template(
         "patient/question.html",
-        assignment=assignment,
-        round=round_,
+        assignment_id=item.assignment_id,
         version=version,
         kind=kinds.KINDS[version.kind],
-        choices=_ordered_choices(assignment, version),
+        choices=_ordered_choices(item.seed, version),
         number=position,
-        total=len(round_.items),
+        total=item.total,
         form=form,
         error=error,
         preview=False,
@@ -152,30 +168,28 @@ def question(assignment_id: int, number: int, position: int) -> ResponseReturnVa
 @role_required(Role.PATIENT)
 def feedback(assignment_id: int, number: int, position: int) -> ResponseReturnValue:
     """Right or not, why, and the words of the document that say so."""
-    assignment = own_assignment(assignment_id)
-    round_ = _round(assignment, number)
-    item = _item(round_, position)
-    response = quiz_ops.find_response(db.session(), round_.id, item.question_version_id)
-    if response is None:
-        return redirect(_q_url(assignment, round_, position))
-    version = item.version
-    document = documents.parse(assignment.bank.document.body)
+    item = _located(assignment_id, number, position)
+    if item.response_id is None:
+        return redirect(_item_url(item, position))
+    dbs = db.session()
+    version = _version(item.version_id)
+    is_correct, chosen_ids = quiz_ops.response_outcome(dbs, item.response_id)
+    document = documents.parse(quiz_ops.document_body(dbs, item.assignment_id))
     section = document.section_of(version.source_excerpt)
     block = documents.block_with(section, version.source_excerpt) if section else None
-    is_last = position == len(round_.items)
     return render_template(
         "patient/feedback.html",
-        assignment=assignment,
-        round=round_,
+        assignment_id=item.assignment_id,
+        round_number=item.round_number,
+        is_correct=is_correct,
         version=version,
-        response=response,
-        chosen=quiz_ops.chosen_choices(response, version),
+        chosen=[c for c in version.choices if c.id in chosen_ids],
         correct=[c for c in version.choices if c.is_correct],
         passage=documents.block_html(block, version.source_excerpt) if block else None,
         section=section,
         number=position,
-        total=len(round_.items),
-        next_url=None if is_last else _q_url(assignment, round_, position + 1),
+        total=item.total,
+        next_url=None if position == item.total else _item_url(item, position + 1),
         form=ActionForm(),
     )
 

@@ -29,6 +29,15 @@ SIGNED_OUT_PATIENT = "_signed_out_patient"
 SEEN_RESOLUTION = 60
 
 
+#: The sign-in check runs on every request: its statements are built once.
+_PRINCIPAL = {
+    kind: sa.select(model).where(
+        model.id == sa.bindparam("id"), model.session_token == sa.bindparam("token")
+    )
+    for kind, model in (("staff", User), ("patient", Patient))
+}
+
+
 @login_manager.user_loader
 def load_principal(cookie_id: str) -> User | Patient | None:
     """Load the staff member or patient named by the cookie, if its token is still current."""
@@ -36,12 +45,10 @@ def load_principal(cookie_id: str) -> User | Patient | None:
     raw_id, _, token = rest.partition(":")
     if not raw_id.isdigit() or not token:
         return None
-    model = {"staff": User, "patient": Patient}.get(kind)
-    if model is None:
+    statement = _PRINCIPAL.get(kind)
+    if statement is None:
         return None
-    principal = db.session().scalar(
-        sa.select(model).where(model.id == int(raw_id), model.session_token == token)
-    )
+    principal = db.session().scalar(statement, {"id": int(raw_id), "token": token})
     if principal is None or not principal.is_active:
         return None
     return principal

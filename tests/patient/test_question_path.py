@@ -1,0 +1,112 @@
+"""The busiest path, kept lean: one query finds a question, versions come from memory, and an
+answer is stored once however often it is sent."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from quizapp import db
+from quizapp.models import Response, ResponseChoice, Round, RoundItem
+from quizapp.operations import quiz as quiz_ops
+from quizapp.patient.locate import locate_item
+from tests.helpers import csrf_from, recorded_statements
+from tests.patient.quizdriver import pick, post_button, resume
+
+
+@pytest.fixture
+def in_round(app, make_assignment, issue_code, enter_code, dbs):
+    """A signed-in patient with round 1 started; returns (client, assignment, first question URL)."""
+    assignment = make_assignment()
+    client = app.test_client()
+    assert enter_code(client, issue_code(assignment.patient)).status_code == 302
+    post_button(client, "/learn/", f"/learn/{assignment.id}/rounds")
+    return client, assignment, resume(client, assignment.id).headers["Location"]
+
+
+def selects(statements: list[str]) -> list[str]:
+    return [s for s in statements if s.upper().startswith("SELECT")]
+
+
+def writes(statements: list[str]) -> list[str]:
+    return [s for s in statements if s.upper().startswith(("INSERT", "UPDATE", "DELETE"))]
+
+
+def test_a_question_page_is_one_query_once_its_question_is_in_memory(app, in_round):
+    client, _assignment, url = in_round
+    assert client.get(url).status_code == 200  # the first view reads the version once
+    with recorded_statements(db.state(app).engine) as seen:
+        page = client.get(url)
+    assert page.status_code == 200 and "Check my answer" in page.get_data(as_text=True)
+    # who is signed in, and where this question is (round, position, answered or not)
+    assert len(selects(seen)) == 2, seen
+    assert writes(seen) == []
+
+
+def test_an_answer_is_four_writes_and_sending_it_again_writes_nothing(app, in_round, dbs):
+    client, _assignment, url = in_round
+    page = client.get(url).get_data(as_text=True)
+    data = {"csrf_token": csrf_from(page), "choice": pick(dbs, page, right=True)}
+    with recorded_statements(db.state(app).engine) as seen:
+        first = client.post(url, data=data)
+    assert first.status_code == 302 and first.headers["Location"].endswith("/feedback")
+    # the answer, its choices, the assignment's last activity, the audit event
+    assert len(writes(seen)) == 4, writes(seen)
+    with recorded_statements(db.state(app).engine) as again:
+        second = client.post(url, data=data)
+    assert second.headers["Location"] == first.headers["Location"]
+    assert writes(again) == []
+    assert dbs.scalar(sa.select(sa.func.count(Response.id))) == 1
+    assert "That is right." in client.get(first.headers["Location"]).get_data(as_text=True)
+
+
+def test_an_answer_stored_by_another_request_meanwhile_is_kept(app, in_round, dbs):
+    """The ON CONFLICT path: the row appears between the page and the insert (a second worker)."""
+    _client, assignment, _url = in_round
+    round_ = dbs.scalar(sa.select(Round).where(Round.assignment_id == assignment.id))
+    item = dbs.scalar(sa.select(RoundItem).where(RoundItem.round_id == round_.id))
+    with app.app_context():
+        version = app.extensions["quizapp.versions"].get(db.session(), item.question_version_id)
+    wrong = next(c.id for c in version.choices if not c.is_correct)
+    right = sorted(version.correct_ids)
+    earlier = Response(round_id=round_.id, question_version_id=version.id, is_correct=False)
+    earlier.chosen = [ResponseChoice(choice_id=wrong)]
+    dbs.add(earlier)
+    dbs.commit()
+    with app.app_context():
+        session = db.session()
+        response_id, created = quiz_ops.record_answer(
+            session, round_.id, assignment.id, version, right
+        )
+        session.commit()
+    assert (response_id, created) == (earlier.id, False)
+    assert dbs.scalars(sa.select(ResponseChoice.choice_id)).all() == [wrong]
+
+
+def test_choices_from_another_question_are_ignored(app, in_round, dbs):
+    client, _assignment, url = in_round
+    page = client.get(url).get_data(as_text=True)
+    sent = client.post(url, data={"csrf_token": csrf_from(page), "choice": ["999999", "abc"]})
+    assert sent.status_code == 422 and "Please choose an answer." in sent.get_data(as_text=True)
+    assert dbs.scalar(sa.select(sa.func.count(Response.id))) == 0
+
+
+def test_locate_finds_only_the_patients_own_question(app, in_round, make_assignment, dbs):
+    _client, assignment, url = in_round
+    number, position = int(url.split("/round/")[1].split("/")[0]), int(url.rsplit("/", 1)[1])
+    other = make_assignment()
+    total = dbs.scalar(sa.select(sa.func.count(RoundItem.id)))
+    with app.app_context():
+        session = db.session()
+        found = locate_item(session, assignment.patient_id, assignment.id, number, position)
+        assert found is not None
+        assert (found.assignment_id, found.round_number, found.position) == (
+            assignment.id,
+            number,
+            position,
+        )
+        assert found.total == total and found.response_id is None
+        assert locate_item(session, other.patient_id, assignment.id, number, position) is None
+        assert locate_item(session, assignment.patient_id, assignment.id, number, 0) is None
+        assert locate_item(session, assignment.patient_id, assignment.id, number, total + 1) is None
+        assert locate_item(session, assignment.patient_id, assignment.id, number + 1, 1) is None
