@@ -7,9 +7,8 @@ add and flush. Anything left uncommitted at teardown is rolled back.
 from __future__ import annotations
 
 import contextvars
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
 import sqlalchemy as sa
 from flask import Flask, current_app, g
@@ -22,7 +21,6 @@ from sqlalchemy.orm import Session, sessionmaker
 sqlite_begin = contextvars.ContextVar("sqlite_begin", default="BEGIN IMMEDIATE")
 
 SQLITE_BUSY_TIMEOUT_MS = 15000
-F = TypeVar("F", bound=Callable[..., Any])
 
 
 @dataclass
@@ -36,24 +34,32 @@ def is_sqlite(url: str | sa.URL) -> bool:
     return sa.make_url(url).get_backend_name() == "sqlite"
 
 
-#: What a view function carries when it writes although it answers GET (see ``writes``).
-WRITES_ATTRIBUTE = "quizapp_writes"
 _WRITE_VERBS = ("INSERT", "UPDATE", "DELETE", "REPLAC")
 
 
-def writes(view: F) -> F:
-    """Mark a GET view that writes (an audit event, a "started reading" time), so that on
-    SQLite its transaction takes the write lock up front like a POST's. Put it under the route
-    decorator."""
-    setattr(view, WRITES_ATTRIBUTE, True)
-    return view
+def start_writing(db_session: Session | None = None) -> None:
+    """Say that what follows writes. On SQLite a GET's transaction began for reading (a deferred
+    BEGIN, which never waits for a writer): this ends it (nothing was written in it) so the writes
+    that follow run in a short transaction that takes the write lock first (BEGIN IMMEDIATE), and
+    the lock is held only for the writes, not for the whole page. In a transaction that already
+    holds the lock (a POST), and on PostgreSQL, it changes nothing.
+
+    What was read before it is not locked: write nothing that depends on it staying true (an
+    audit event, a first "started reading" time)."""
+    db_session = db_session or session()
+    if db_session.get_bind().dialect.name != "sqlite":
+        return
+    sqlite_begin.set("BEGIN IMMEDIATE")
+    if db_session.in_transaction():
+        if db_session.connection().info.get("quizapp_begin") == "BEGIN":
+            db_session.commit()
 
 
 def make_engine(url: str, echo: bool = False, strict: bool = False) -> sa.Engine:
     """Create an engine with the settings each backend needs to be safe under concurrency.
 
     ``strict`` (tests): on SQLite, a write inside a transaction begun for reading is an error, so a
-    GET view that writes without ``@writes`` fails its tests instead of failing under load."""
+    GET view that writes without ``start_writing()`` fails its tests instead of under load."""
     sa_url = sa.make_url(url)
     if sa_url.get_backend_name() == "postgresql" and sa_url.drivername == "postgresql":
         sa_url = sa_url.set(drivername="postgresql+psycopg")
@@ -96,7 +102,7 @@ def _configure_sqlite(engine: sa.Engine, strict: bool) -> None:
             ):
                 raise RuntimeError(
                     "a write inside an SQLite transaction begun for reading: "
-                    "decorate this GET view with @db.writes"
+                    "call db.start_writing() before this GET view writes"
                 )
 
 

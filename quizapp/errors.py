@@ -44,7 +44,6 @@ def _on_http_error(exc: HTTPException) -> ResponseReturnValue:
 
         session = db.session()
         session.rollback()
-        db.sqlite_begin.set("BEGIN IMMEDIATE")  # this response writes, even for a GET
         audit("access.denied", target=f"path:{request.path[:100]}", outcome=str(code))
         session.commit()
     return render_error(code)

@@ -42,9 +42,8 @@ def init_app(app: Flask) -> None:
 
     @app.before_request
     def _choose_begin() -> None:
-        view = app.view_functions.get(request.endpoint or "")
-        reads = request.method in SAFE_METHODS and not getattr(view, db.WRITES_ATTRIBUTE, False)
-        mode = "BEGIN" if reads else "BEGIN IMMEDIATE"
+        # GETs read (a view that also writes calls db.start_writing() first; audit() does)
+        mode = "BEGIN" if request.method in SAFE_METHODS else "BEGIN IMMEDIATE"
         request.environ["quizapp.begin_token"] = db.sqlite_begin.set(mode)
 
     @app.teardown_request
@@ -57,7 +56,9 @@ def init_app(app: Flask) -> None:
 def audit(
     action: str, *, patient_id: int | None = None, target: str = "", outcome: str = "ok"
 ) -> None:
-    """Stage an audit event for the current principal and address (the view commits)."""
+    """Stage an audit event for the current principal and address (the view commits). In a GET,
+    the page's reads are done: the event is written with the write lock taken just for it."""
+    db.start_writing()
     principal = current_user._get_current_object() if current_user else None
     audit_ops.record(
         db.session(),

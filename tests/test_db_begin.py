@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import pytest
+import sqlalchemy as sa
 from sqlalchemy import event
 
 from quizapp import db
-from tests.helpers import post_form
+from quizapp.models import AuditEvent
+from tests.helpers import post_form, recorded_statements
 
 
 @pytest.fixture
@@ -35,8 +37,8 @@ def test_signed_in_reads_begin_deferred_and_writes_take_the_lock(
     assert client.get("/educator/").status_code == 200
     assert begins and set(begins) == {"BEGIN"}  # the sign-in check and the page only read
     begins.clear()
-    client.get(f"/educator/patients/{patient.id}")  # audited read: marked @db.writes
-    assert set(begins) == {"BEGIN IMMEDIATE"}
+    client.get(f"/educator/patients/{patient.id}")  # an audited read
+    assert begins == ["BEGIN", "BEGIN IMMEDIATE"]  # read, then lock only to write the audit
     begins.clear()
     post_form(client, "/logout", {}, page="/educator/")
     assert begins[-1] == "BEGIN IMMEDIATE"
@@ -52,5 +54,45 @@ def test_a_get_view_that_writes_unmarked_fails_in_tests(app):
         db.session().commit()
         return "written"
 
-    with pytest.raises(RuntimeError, match="decorate this GET view with @db.writes"):
+    with pytest.raises(
+        RuntimeError, match=r"call db.start_writing\(\) before this GET view writes"
+    ):
         app.test_client().get("/test-unmarked-write")
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_an_audited_read_holds_the_write_lock_only_for_its_audit_row(
+    app, client, make_user, make_patient, login, dbs
+):
+    educator = make_user("educator")
+    patient = make_patient(educator=educator)
+    login(client, educator)
+    with recorded_statements(db.state(app).engine) as seen:
+        page = client.get(f"/educator/patients/{patient.id}")
+    assert page.status_code == 200
+    locked = seen[seen.index("BEGIN IMMEDIATE") + 1 :]
+    assert locked and all(s.startswith("INSERT INTO audit_events") for s in locked), locked
+    assert (
+        dbs.scalar(
+            sa.select(sa.func.count(AuditEvent.id)).where(
+                AuditEvent.action == "patient.summary.view"
+            )
+        )
+        == 1
+    )
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_reading_marks_the_first_visit_and_later_visits_only_read(
+    app, client, make_assignment, issue_code, enter_code, begins, dbs
+):
+    assignment = make_assignment()
+    assert enter_code(client, issue_code(assignment.patient)).status_code == 302
+    begins.clear()
+    assert client.get(f"/learn/{assignment.id}/read/").status_code == 200
+    assert begins == ["BEGIN", "BEGIN IMMEDIATE"]
+    dbs.refresh(assignment)
+    assert assignment.started_reading_at is not None
+    begins.clear()
+    assert client.get(f"/learn/{assignment.id}/read/").status_code == 200
+    assert begins == ["BEGIN"]

@@ -118,7 +118,6 @@ def _newest_first(query: sa.Select) -> sa.Select:
 
 
 @bp.get("/audit")
-@db.writes
 @role_required(Role.ADMIN)
 def audit_log() -> ResponseReturnValue:
     """The audit log, newest first, filtered by actor, patient, action and dates; in pages."""
@@ -151,7 +150,6 @@ def audit_log() -> ResponseReturnValue:
 
 
 @bp.get("/audit.csv")
-@db.writes
 @role_required(Role.ADMIN)
 def audit_csv() -> ResponseReturnValue:
     """The filtered audit events as CSV, newest first (the export itself is audited)."""

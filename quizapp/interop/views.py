@@ -44,7 +44,6 @@ def questionnaire(slug: str) -> Response:
 
 
 @bp.get("/QuestionnaireResponse")
-@db.writes
 @role_required(Role.ADMIN, Role.EDUCATOR)
 def questionnaire_response() -> Response:
     """Search by ``patient``: that patient's answers as a Bundle of QuestionnaireResponses

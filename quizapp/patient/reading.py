@@ -7,26 +7,23 @@ from flask.typing import ResponseReturnValue
 
 from quizapp import db
 from quizapp.domain import documents
-from quizapp.models import Role
+from quizapp.models import Assignment, Role
 from quizapp.operations import quiz as quiz_ops
 from quizapp.patient.blueprint import bp, own_assignment
 from quizapp.security.roles import role_required
 
 
 @bp.get("/learn/<int:assignment_id>/read/")
-@db.writes
 @role_required(Role.PATIENT)
 def contents(assignment_id: int) -> ResponseReturnValue:
     """The document's contents list."""
     assignment = own_assignment(assignment_id)
     document = documents.parse(assignment.bank.document.body)
-    quiz_ops.mark_reading(db.session(), assignment)
-    db.session().commit()
+    _mark_reading(assignment)
     return render_template("patient/contents.html", assignment=assignment, document=document)
 
 
 @bp.get("/learn/<int:assignment_id>/read/<anchor>")
-@db.writes
 @role_required(Role.PATIENT)
 def section(assignment_id: int, anchor: str) -> ResponseReturnValue:
     """One section of the document, with a link to the next."""
@@ -36,8 +33,7 @@ def section(assignment_id: int, anchor: str) -> ResponseReturnValue:
     if anchor not in anchors:
         abort(404)
     index = anchors.index(anchor)
-    quiz_ops.mark_reading(db.session(), assignment)
-    db.session().commit()
+    _mark_reading(assignment)
     return render_template(
         "patient/section.html",
         assignment=assignment,
@@ -47,3 +43,11 @@ def section(assignment_id: int, anchor: str) -> ResponseReturnValue:
         next_section=document.sections[index + 1] if index + 1 < len(anchors) else None,
         block_html=documents.block_html,
     )
+
+
+def _mark_reading(assignment: Assignment) -> None:
+    """Remember when the patient first opened the document (the only write of a reading page)."""
+    if assignment.started_reading_at is None:
+        db.start_writing()
+        quiz_ops.mark_reading(db.session(), assignment)
+        db.session().commit()
