@@ -7,8 +7,9 @@ add and flush. Anything left uncommitted at teardown is rolled back.
 from __future__ import annotations
 
 import contextvars
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from flask import Flask, current_app, g
@@ -21,6 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 sqlite_begin = contextvars.ContextVar("sqlite_begin", default="BEGIN IMMEDIATE")
 
 SQLITE_BUSY_TIMEOUT_MS = 15000
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 @dataclass
@@ -35,6 +37,18 @@ def is_sqlite(url: str | sa.URL) -> bool:
 
 
 _WRITE_VERBS = ("INSERT", "UPDATE", "DELETE", "REPLAC")
+
+
+#: Set on a view function by ``reads_first``.
+READS_FIRST = "quizapp_reads_first"
+
+
+def reads_first(view: F) -> F:
+    """Mark a POST view that reads before it writes and calls ``start_writing()`` before its first
+    write: on SQLite its transaction then begins deferred, so the sign-in check and its reads do
+    not hold the write lock (the answer page: the busiest write). Put it under the route."""
+    setattr(view, READS_FIRST, True)
+    return view
 
 
 def start_writing(db_session: Session | None = None) -> None:

@@ -42,8 +42,11 @@ def init_app(app: Flask) -> None:
 
     @app.before_request
     def _choose_begin() -> None:
-        # GETs read (a view that also writes calls db.start_writing() first; audit() does)
-        mode = "BEGIN" if request.method in SAFE_METHODS else "BEGIN IMMEDIATE"
+        # GETs read (a view that also writes calls db.start_writing() first; audit() does), and
+        # so do POST views marked @db.reads_first until they call it
+        view = app.view_functions.get(request.endpoint or "")
+        reads = request.method in SAFE_METHODS or getattr(view, db.READS_FIRST, False)
+        mode = "BEGIN" if reads else "BEGIN IMMEDIATE"
         request.environ["quizapp.begin_token"] = db.sqlite_begin.set(mode)
 
     @app.teardown_request

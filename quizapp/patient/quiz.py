@@ -116,6 +116,7 @@ def _item_url(item: LocatedItem, position: int, endpoint: str = "patient.questio
 
 
 @bp.route("/learn/<int:assignment_id>/round/<int:number>/q/<int:position>", methods=["GET", "POST"])
+@db.reads_first
 @role_required(Role.PATIENT)
 def question(assignment_id: int, number: int, position: int) -> ResponseReturnValue:
     """One question; its answer is stored the moment it is sent. The busiest page: one query finds
@@ -130,9 +131,11 @@ def question(assignment_id: int, number: int, position: int) -> ResponseReturnVa
             return redirect(_item_url(item, position, "patient.feedback"))
         chosen = [int(v) for v in request.form.getlist("choice") if v.isdigit()]
         dbs = db.session()
+        version = _version(item.version_id)
+        db.start_writing()  # the lock from here to the commit: four statements
         try:
             _id, created = quiz_ops.record_answer(
-                dbs, item.round_id, item.assignment_id, _version(item.version_id), chosen
+                dbs, item.round_id, item.assignment_id, version, chosen
             )
         except quiz_ops.RoundClosed as exc:
             return render_template(

@@ -110,3 +110,16 @@ def test_locate_finds_only_the_patients_own_question(app, in_round, make_assignm
         assert locate_item(session, assignment.patient_id, assignment.id, number, 0) is None
         assert locate_item(session, assignment.patient_id, assignment.id, number, total + 1) is None
         assert locate_item(session, assignment.patient_id, assignment.id, number + 1, 1) is None
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_on_sqlite_an_answer_holds_the_write_lock_only_to_store_it(app, in_round, dbs):
+    client, _assignment, url = in_round
+    page = client.get(url).get_data(as_text=True)
+    data = {"csrf_token": csrf_from(page), "choice": pick(dbs, page, right=False)}
+    with recorded_statements(db.state(app).engine) as seen:
+        assert client.post(url, data=data).status_code == 302
+    assert seen[0] == "BEGIN"  # the sign-in check and finding the question only read
+    locked = seen[seen.index("BEGIN IMMEDIATE") + 1 :]
+    assert locked[0].startswith("SELECT rounds.finished_at")  # is the round still open?
+    assert len(writes(locked)) == len(locked) - 1 == 4, locked
