@@ -16,12 +16,16 @@ from flask import Flask, current_app, g
 from sqlalchemy import event
 from sqlalchemy.orm import Session, sessionmaker
 
-#: On SQLite, how the next transaction starts. Requests that only read use a deferred BEGIN so
-#: they never wait for a writer (WAL); everything else takes the write lock up front with
-#: BEGIN IMMEDIATE, so two writers queue on the busy timeout instead of failing mid-transaction.
-sqlite_begin = contextvars.ContextVar("sqlite_begin", default="BEGIN IMMEDIATE")
+#: How the request's next transaction starts. "BEGIN": it reads. On SQLite that is a deferred
+#: BEGIN, which never waits for a writer (WAL); on PostgreSQL the session runs in autocommit, each
+#: statement its own snapshot as under READ COMMITTED anyway, which spares the BEGIN and ROLLBACK
+#: round trips. "BEGIN IMMEDIATE" (the default): it writes; SQLite takes the write lock up front,
+#: so two writers queue on the busy timeout instead of failing mid-transaction. "" (tests only):
+#: SQLite runs each statement on its own.
+begin_mode = contextvars.ContextVar("begin_mode", default="BEGIN IMMEDIATE")
 
 SQLITE_BUSY_TIMEOUT_MS = 15000
+SQLITE_MMAP_BYTES = 256 * 1024 * 1024
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -29,6 +33,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 class DatabaseState:
     engine: sa.Engine
     sessionmaker: sessionmaker[Session]
+    #: The engine reads are bound to: on PostgreSQL the same pool in autocommit, else ``engine``.
+    reader: sa.Engine
 
 
 def is_sqlite(url: str | sa.URL) -> bool:
@@ -55,15 +61,20 @@ def start_writing(db_session: Session | None = None) -> None:
     """Say that what follows writes. On SQLite a GET's transaction began for reading (a deferred
     BEGIN, which never waits for a writer): this ends it (nothing was written in it) so the writes
     that follow run in a short transaction that takes the write lock first (BEGIN IMMEDIATE), and
-    the lock is held only for the writes, not for the whole page. In a transaction that already
-    holds the lock (a POST), and on PostgreSQL, it changes nothing.
+    the lock is held only for the writes, not for the whole page. On PostgreSQL it leaves
+    autocommit, so the writes that follow are one transaction again. In a transaction begun for
+    writing (a POST), it changes nothing.
 
     What was read before it is not locked: write nothing that depends on it staying true (an
     audit event, a first "started reading" time)."""
     db_session = db_session or session()
+    begin_mode.set("BEGIN IMMEDIATE")
     if db_session.get_bind().dialect.name != "sqlite":
+        writer = state().engine
+        if db_session.bind is not writer:
+            db_session.commit()  # nothing is pending in autocommit: this lets the connection go
+            db_session.bind = writer
         return
-    sqlite_begin.set("BEGIN IMMEDIATE")
     if db_session.in_transaction():
         if db_session.connection().info.get("quizapp_begin") == "BEGIN":
             db_session.commit()
@@ -72,8 +83,8 @@ def start_writing(db_session: Session | None = None) -> None:
 def make_engine(url: str, echo: bool = False, strict: bool = False) -> sa.Engine:
     """Create an engine with the settings each backend needs to be safe under concurrency.
 
-    ``strict`` (tests): on SQLite, a write inside a transaction begun for reading is an error, so a
-    GET view that writes without ``start_writing()`` fails its tests instead of under load."""
+    ``strict`` (tests): a write in a transaction begun for reading is an error (see
+    ``_refuse_writes_in_reads``)."""
     sa_url = sa.make_url(url)
     if sa_url.get_backend_name() == "postgresql" and sa_url.drivername == "postgresql":
         sa_url = sa_url.set(drivername="postgresql+psycopg")
@@ -83,11 +94,30 @@ def make_engine(url: str, echo: bool = False, strict: bool = False) -> sa.Engine
         )
         _configure_sqlite(engine, strict)
         return engine
-    return sa.create_engine(sa_url, echo=echo, pool_pre_ping=True, pool_size=5, max_overflow=5)
+    engine = sa.create_engine(sa_url, echo=echo, pool_pre_ping=True, pool_size=5, max_overflow=5)
+    if strict:
+        _refuse_writes_in_reads(
+            engine, lambda conn: conn.get_execution_options().get("isolation_level") == "AUTOCOMMIT"
+        )
+    return engine
+
+
+def _refuse_writes_in_reads(engine: sa.Engine, reading: Callable[[sa.Connection], bool]) -> None:
+    """Tests: a write on a connection begun for reading raises, so a GET view that writes without
+    ``start_writing()`` fails its tests (on SQLite it would fail under load; on PostgreSQL each
+    of its writes would commit on its own)."""
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _no_write_in_a_read(conn: sa.Connection, _cursor: Any, statement: str, *_: Any) -> None:
+        if statement.lstrip()[:6].upper() in _WRITE_VERBS and reading(conn):
+            raise RuntimeError(
+                "a write in a transaction begun for reading: "
+                "call db.start_writing() before this GET view writes"
+            )
 
 
 def _configure_sqlite(engine: sa.Engine, strict: bool) -> None:
-    """WAL, foreign keys, a busy timeout, and transactions we begin ourselves (see sqlite_begin)."""
+    """WAL, foreign keys, a busy timeout, and transactions we begin ourselves (see begin_mode)."""
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -96,28 +126,21 @@ def _configure_sqlite(engine: sa.Engine, strict: bool) -> None:
         if engine.url.database not in (None, "", ":memory:"):
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")
+            # Read the file through the OS page cache without copying: another worker's write
+            # empties this connection's own page cache, so most reads after a write hit the OS.
+            cursor.execute(f"PRAGMA mmap_size={SQLITE_MMAP_BYTES}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: sa.Connection) -> None:
-        mode = sqlite_begin.get()
+        mode = begin_mode.get()
         conn.exec_driver_sql(mode)
         conn.info["quizapp_begin"] = mode
 
     if strict:
-
-        @event.listens_for(engine, "before_cursor_execute")
-        def _no_write_in_a_read(conn: sa.Connection, _cursor: Any, statement: str, *_: Any) -> None:
-            if (
-                conn.info.get("quizapp_begin") == "BEGIN"
-                and statement.lstrip()[:6].upper() in _WRITE_VERBS
-            ):
-                raise RuntimeError(
-                    "a write inside an SQLite transaction begun for reading: "
-                    "call db.start_writing() before this GET view writes"
-                )
+        _refuse_writes_in_reads(engine, lambda conn: conn.info.get("quizapp_begin") == "BEGIN")
 
 
 def init_app(app: Flask) -> None:
@@ -128,7 +151,10 @@ def init_app(app: Flask) -> None:
         strict=app.config["TESTING"],
     )
     factory = sessionmaker(bind=engine, expire_on_commit=False)
-    app.extensions["quizapp.db"] = DatabaseState(engine=engine, sessionmaker=factory)
+    reader = engine
+    if engine.dialect.name == "postgresql":
+        reader = engine.execution_options(isolation_level="AUTOCOMMIT")
+    app.extensions["quizapp.db"] = DatabaseState(engine=engine, sessionmaker=factory, reader=reader)
     app.teardown_appcontext(_remove_session)
 
 
@@ -140,7 +166,9 @@ def state(app: Flask | None = None) -> DatabaseState:
 def session() -> Session:
     """The session of the current app context, created on first use."""
     if "db_session" not in g:
-        g.db_session = state().sessionmaker()
+        db_state = state()
+        reads = begin_mode.get() == "BEGIN"
+        g.db_session = db_state.sessionmaker(bind=db_state.reader if reads else db_state.engine)
     return g.db_session
 
 

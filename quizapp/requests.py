@@ -27,7 +27,7 @@ class DatabaseIntConverter(IntegerConverter):
 
 def init_app(app: Flask) -> None:
     """Bound URL integers, refuse NUL bytes, choose the SQLite BEGIN per request (see
-    quizapp.db.sqlite_begin)."""
+    quizapp.db.begin_mode)."""
     app.url_map.converters["int"] = DatabaseIntConverter  # before any blueprint adds its rules
 
     @app.before_request
@@ -47,13 +47,13 @@ def init_app(app: Flask) -> None:
         view = app.view_functions.get(request.endpoint or "")
         reads = request.method in SAFE_METHODS or getattr(view, db.READS_FIRST, False)
         mode = "BEGIN" if reads else "BEGIN IMMEDIATE"
-        request.environ["quizapp.begin_token"] = db.sqlite_begin.set(mode)
+        request.environ["quizapp.begin_token"] = db.begin_mode.set(mode)
 
     @app.teardown_request
     def _reset_begin(_exc: BaseException | None) -> None:
         token = request.environ.pop("quizapp.begin_token", None)
         if token is not None:
-            db.sqlite_begin.reset(token)
+            db.begin_mode.reset(token)
 
 
 def audit(

@@ -138,11 +138,11 @@ def dbs(app: Flask) -> Iterator[sa.orm.Session]:
     On SQLite it runs each statement in autocommit mode (no BEGIN), so the test always reads what
     the app under test has committed and never holds a lock while a request runs.
     """
-    token = db.sqlite_begin.set("")
+    token = db.begin_mode.set("")
     session = db.state(app).sessionmaker()
     yield session
     session.close()
-    db.sqlite_begin.reset(token)
+    db.begin_mode.reset(token)
 
 
 @pytest.fixture

@@ -1,4 +1,6 @@
-"""On SQLite, reads never take the write lock; writes (POSTs and marked GETs) take it up front."""
+"""Reads never wait for writers: on SQLite they begin deferred and take the write lock only to
+write; on PostgreSQL they run in autocommit (no BEGIN and ROLLBACK round trips) and a GET's writes
+go back to one transaction."""
 
 from __future__ import annotations
 
@@ -44,7 +46,6 @@ def test_signed_in_reads_begin_deferred_and_writes_take_the_lock(
     assert begins[-1] == "BEGIN IMMEDIATE"
 
 
-@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_a_get_view_that_writes_unmarked_fails_in_tests(app):
     from quizapp.models import AuditEvent
 
@@ -96,3 +97,30 @@ def test_reading_marks_the_first_visit_and_later_visits_only_read(
     begins.clear()
     assert client.get(f"/learn/{assignment.id}/read/").status_code == 200
     assert begins == ["BEGIN"]
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_on_postgresql_reads_run_in_autocommit_and_writes_in_a_transaction(
+    app, client, make_user, make_patient, login
+):
+    educator = make_user("educator")
+    patient = make_patient(educator=educator)
+    login(client, educator)
+    seen: list[tuple[str, bool]] = []
+
+    def on_execute(conn, _cursor, statement, *_args):
+        autocommit = conn.get_execution_options().get("isolation_level") == "AUTOCOMMIT"
+        seen.append((statement.split()[0].upper(), autocommit))
+
+    engine = db.state(app).engine
+    event.listen(engine, "before_cursor_execute", on_execute)
+    try:
+        assert client.get("/educator/").status_code == 200
+        reads = list(seen)
+        seen.clear()
+        assert client.get(f"/educator/patients/{patient.id}").status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", on_execute)
+    assert reads and all(autocommit for _verb, autocommit in reads)
+    assert ("INSERT", False) in seen  # the audit event: in a transaction, committed once
+    assert not [verb for verb, autocommit in seen if autocommit and verb != "SELECT"]

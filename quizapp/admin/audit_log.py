@@ -167,15 +167,17 @@ def audit_csv() -> ResponseReturnValue:
 def _csv_rows(query: sa.Select) -> Iterator[str]:
     """The CSV in chunks, so a long log never sits in memory whole.
 
-    It runs after the view has returned, in the context ``stream_with_context`` keeps: it takes
-    that context's session (closed when the download ends) and reads without SQLite's write lock.
+    It runs after the view has returned, in the context ``stream_with_context`` keeps, on a session
+    of its own (closed when the download ends) in a transaction that reads without SQLite's write
+    lock; a streaming cursor needs a transaction on PostgreSQL, so not the autocommit reader.
     """
-    token = db.sqlite_begin.set("BEGIN")
+    token = db.begin_mode.set("BEGIN")
+    stream = db.state().sessionmaker()
     try:
         out = io.StringIO()
         writer = csv.writer(out)
         writer.writerow(CSV_HEADER)
-        for n, (event, email) in enumerate(db.session().execute(query), 1):
+        for n, (event, email) in enumerate(stream.execute(query), 1):
             writer.writerow(
                 [
                     event.id,
@@ -196,7 +198,8 @@ def _csv_rows(query: sa.Select) -> Iterator[str]:
                 out.truncate()
         yield out.getvalue()
     finally:
-        db.sqlite_begin.reset(token)
+        stream.close()
+        db.begin_mode.reset(token)
 
 
 def cell(value: str) -> str:

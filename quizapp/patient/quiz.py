@@ -122,10 +122,9 @@ def question(assignment_id: int, number: int, position: int) -> ResponseReturnVa
     """One question; its answer is stored the moment it is sent. The busiest page: one query finds
     the question, its version comes from memory (see quizapp.version_cache)."""
     item = _located(assignment_id, number, position)
-    form = ActionForm()
     error = None
     if request.method == "POST":
-        if not form.validate_on_submit():
+        if not ActionForm().validate_on_submit():
             abort(400)
         if item.response_id is not None:  # sent again (double click, back button): it stands
             return redirect(_item_url(item, position, "patient.feedback"))
@@ -161,7 +160,6 @@ def question(assignment_id: int, number: int, position: int) -> ResponseReturnVa
         choices=_ordered_choices(item.seed, version),
         number=position,
         total=item.total,
-        form=form,
         error=error,
         preview=False,
     ), 422 if error else 200
