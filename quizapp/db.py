@@ -16,13 +16,14 @@ from flask import Flask, current_app, g
 from sqlalchemy import event
 from sqlalchemy.orm import Session, sessionmaker
 
-#: How the request's next transaction starts. "BEGIN": it reads. On SQLite that is a deferred
-#: BEGIN, which never waits for a writer (WAL); on PostgreSQL the session runs in autocommit, each
-#: statement its own snapshot as under READ COMMITTED anyway, which spares the BEGIN and ROLLBACK
-#: round trips. "BEGIN IMMEDIATE" (the default): it writes; SQLite takes the write lock up front,
-#: so two writers queue on the busy timeout instead of failing mid-transaction. "" (tests only):
-#: SQLite runs each statement on its own.
+#: SQLite: how the request's next transaction starts. "BEGIN": it reads, with a deferred BEGIN
+#: that never waits for a writer (WAL). "BEGIN IMMEDIATE" (the default): it writes, and takes the
+#: write lock up front, so two writers queue on the busy timeout instead of failing
+#: mid-transaction. "" (tests only): each statement on its own.
 begin_mode = contextvars.ContextVar("begin_mode", default="BEGIN IMMEDIATE")
+#: PostgreSQL: the request only reads (a GET), so its session runs in autocommit: each statement
+#: its own snapshot, as under READ COMMITTED anyway, without the BEGIN and ROLLBACK round trips.
+autocommit_reads = contextvars.ContextVar("autocommit_reads", default=False)
 
 SQLITE_BUSY_TIMEOUT_MS = 15000
 SQLITE_MMAP_BYTES = 256 * 1024 * 1024
@@ -69,6 +70,7 @@ def start_writing(db_session: Session | None = None) -> None:
     audit event, a first "started reading" time)."""
     db_session = db_session or session()
     begin_mode.set("BEGIN IMMEDIATE")
+    autocommit_reads.set(False)
     if db_session.get_bind().dialect.name != "sqlite":
         writer = state().engine
         if db_session.bind is not writer:
@@ -167,8 +169,8 @@ def session() -> Session:
     """The session of the current app context, created on first use."""
     if "db_session" not in g:
         db_state = state()
-        reads = begin_mode.get() == "BEGIN"
-        g.db_session = db_state.sessionmaker(bind=db_state.reader if reads else db_state.engine)
+        bind = db_state.reader if autocommit_reads.get() else db_state.engine
+        g.db_session = db_state.sessionmaker(bind=bind)
     return g.db_session
 
 

@@ -44,16 +44,21 @@ def init_app(app: Flask) -> None:
     def _choose_begin() -> None:
         # GETs read (a view that also writes calls db.start_writing() first; audit() does), and
         # so do POST views marked @db.reads_first until they call it
+        # (SQLite only: on PostgreSQL such a POST is one transaction from its first query)
         view = app.view_functions.get(request.endpoint or "")
-        reads = request.method in SAFE_METHODS or getattr(view, db.READS_FIRST, False)
-        mode = "BEGIN" if reads else "BEGIN IMMEDIATE"
-        request.environ["quizapp.begin_token"] = db.begin_mode.set(mode)
+        safe = request.method in SAFE_METHODS
+        reads = safe or getattr(view, db.READS_FIRST, False)
+        request.environ["quizapp.begin_tokens"] = (
+            db.begin_mode.set("BEGIN" if reads else "BEGIN IMMEDIATE"),
+            db.autocommit_reads.set(safe),
+        )
 
     @app.teardown_request
     def _reset_begin(_exc: BaseException | None) -> None:
-        token = request.environ.pop("quizapp.begin_token", None)
-        if token is not None:
-            db.begin_mode.reset(token)
+        tokens = request.environ.pop("quizapp.begin_tokens", None)
+        if tokens is not None:
+            db.begin_mode.reset(tokens[0])
+            db.autocommit_reads.reset(tokens[1])
 
 
 def audit(

@@ -123,3 +123,28 @@ def test_on_sqlite_an_answer_holds_the_write_lock_only_to_store_it(app, in_round
     locked = seen[seen.index("BEGIN IMMEDIATE") + 1 :]
     assert locked[0].startswith("SELECT rounds.finished_at")  # is the round still open?
     assert len(writes(locked)) == len(locked) - 1 == 4, locked
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_on_postgresql_an_answer_is_one_transaction_and_a_question_page_autocommit_reads(
+    app, in_round, dbs
+):
+    client, _assignment, url = in_round
+    seen: list[tuple[str, bool]] = []
+
+    def on_execute(conn, _cursor, statement, *_args):
+        autocommit = conn.get_execution_options().get("isolation_level") == "AUTOCOMMIT"
+        seen.append((statement.split()[0].upper(), autocommit))
+
+    engine = db.state(app).engine
+    sa.event.listen(engine, "before_cursor_execute", on_execute)
+    try:
+        page = client.get(url).get_data(as_text=True)
+        reads = list(seen)
+        seen.clear()
+        data = {"csrf_token": csrf_from(page), "choice": pick(dbs, page, right=True)}
+        assert client.post(url, data=data).status_code == 302
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", on_execute)
+    assert reads and all(autocommit for _verb, autocommit in reads)
+    assert seen and not any(autocommit for _verb, autocommit in seen)
