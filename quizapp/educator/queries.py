@@ -90,17 +90,23 @@ def patients_page(
         )
     if status in st.LABELS:
         base = base.where(status_expression() == status)
-    total = db.scalar(sa.select(sa.func.count()).select_from(base.subquery())) or 0
+    # The page and the number of matching rows in one query (a window count); a separate count
+    # only for a page past the end (an old link), which then shows the last page.
+    ordered = base.add_columns(sa.func.count().over().label("total")).order_by(
+        Patient.consult_date.is_(None), Patient.consult_date, Patient.display_name, Patient.id
+    )
+    page = max(1, page)
+    result = db.execute(ordered.limit(per_page).offset((page - 1) * per_page)).all()
+    if result:
+        total = result[0].total
+    elif page == 1:
+        total = 0
+    else:
+        total = db.scalar(sa.select(sa.func.count()).select_from(base.subquery())) or 0
+        page = max(1, math.ceil(total / per_page))
+        result = db.execute(ordered.limit(per_page).offset((page - 1) * per_page)).all()
     pages = max(1, math.ceil(total / per_page))
-    page = min(max(1, page), pages)
-    result = db.execute(
-        base.order_by(
-            Patient.consult_date.is_(None), Patient.consult_date, Patient.display_name, Patient.id
-        )
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    ).all()
-    rows = [Row(p, a, title or "", s) for p, a, title, s in result]
+    rows = [Row(p, a, title or "", s) for p, a, title, s, _total in result]
     _fill_topics_to_discuss(db, rows)
     return Page(rows, total, page, pages)
 

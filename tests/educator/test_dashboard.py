@@ -85,7 +85,12 @@ def test_pages_of_25(educator_client, dbs):
     assert "page 1 of 2" in first and "P24" in first and "P25" not in first
     second = client.get("/educator/?page=2").get_data(as_text=True)
     assert "P29" in second and "Previous page" in second
-    assert client.get("/educator/?page=99").status_code == 200  # clamps to the last page
+    past_the_end = client.get("/educator/?page=99")  # an old link: the last page
+    assert past_the_end.status_code == 200
+    last = past_the_end.get_data(as_text=True)
+    assert "page 2 of 2" in last and "P29" in last and "P24" not in last
+    nobody = client.get("/educator/?q=no-such-patient&page=3").get_data(as_text=True)
+    assert "No patients match." in nobody and "P0" not in nobody
 
 
 def count_queries(app, client, path: str) -> int:
