@@ -70,6 +70,7 @@ def start_writing(db_session: Session | None = None) -> None:
     What was read before it is not locked: write nothing that depends on it staying true (an
     audit event, a first "started reading" time)."""
     db_session = db_session or session()
+    was = begin_mode.get()
     begin_mode.set("BEGIN IMMEDIATE")
     autocommit_reads.set(False)
     if db_session.get_bind().dialect.name != "sqlite":
@@ -81,6 +82,14 @@ def start_writing(db_session: Session | None = None) -> None:
     if db_session.in_transaction():
         if db_session.connection().info.get("quizapp_begin") == "BEGIN":
             db_session.commit()
+    if was == "BEGIN":
+        # Once these writes are committed or rolled back, what follows (rendering the page, a
+        # lazy load) reads again, without holding the lock.
+        def _read_again(_session: Session) -> None:
+            begin_mode.set("BEGIN")
+
+        event.listen(db_session, "after_commit", _read_again, once=True)
+        event.listen(db_session, "after_rollback", _read_again, once=True)
 
 
 def make_engine(url: str, echo: bool = False, strict: bool = False) -> sa.Engine:

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 
 from quizapp import db
-from quizapp.models import AuditEvent
+from quizapp.models import AuditEvent, utcnow
 from tests.helpers import post_form, recorded_statements
 
 
@@ -47,8 +47,6 @@ def test_signed_in_reads_begin_deferred_and_writes_take_the_lock(
 
 
 def test_a_get_view_that_writes_unmarked_fails_in_tests(app):
-    from quizapp.models import AuditEvent
-
     @app.get("/test-unmarked-write")
     def unmarked() -> str:
         db.session().add(AuditEvent(action="test.write"))
@@ -124,3 +122,24 @@ def test_on_postgresql_reads_run_in_autocommit_and_writes_in_a_transaction(
     assert reads and all(autocommit for _verb, autocommit in reads)
     assert ("INSERT", False) in seen  # the audit event: in a transaction, committed once
     assert not [verb for verb, autocommit in seen if autocommit and verb != "SELECT"]
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+@pytest.mark.parametrize("end", ["commit", "rollback"])
+def test_once_a_reads_writes_end_it_reads_again_without_the_lock(app, begins, end):
+    """After an audited page commits (or an answer is refused and rolled back), rendering the page
+    may still query (a lazy load): that must not take the write lock for the rest of the request."""
+    with app.app_context():
+        token = db.begin_mode.set("BEGIN")
+        try:
+            session = db.session()
+            session.execute(sa.select(1))
+            db.start_writing()
+            session.connection().execute(
+                sa.insert(AuditEvent.__table__), {"action": "test.write", "at": utcnow()}
+            )
+            getattr(session, end)()
+            session.execute(sa.select(1))
+        finally:
+            db.begin_mode.reset(token)
+    assert begins == ["BEGIN", "BEGIN IMMEDIATE", "BEGIN"]

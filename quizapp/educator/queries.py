@@ -21,6 +21,8 @@ from quizapp.models import (
 )
 
 PER_PAGE = 25
+#: Offsets stay within a database INTEGER, whatever page number a URL asks for.
+MAX_ROWS = 2**31 - 1
 
 
 @dataclass
@@ -95,7 +97,7 @@ def patients_page(
     ordered = base.add_columns(sa.func.count().over().label("total")).order_by(
         Patient.consult_date.is_(None), Patient.consult_date, Patient.display_name, Patient.id
     )
-    page = max(1, page)
+    page = min(max(1, page), MAX_ROWS // per_page)  # a huge ?page= is the last page, not an error
     result = db.execute(ordered.limit(per_page).offset((page - 1) * per_page)).all()
     if result:
         total = result[0].total

@@ -137,10 +137,12 @@ def question(assignment_id: int, number: int, position: int) -> ResponseReturnVa
                 dbs, item.round_id, item.assignment_id, version, chosen
             )
         except quiz_ops.RoundClosed as exc:
+            dbs.rollback()  # nothing was written: let the lock go before rendering
             return render_template(
                 "patient/message.html", assignment_id=item.assignment_id, message=str(exc)
             ), 409
         except quiz_ops.QuizError as exc:
+            dbs.rollback()
             error = str(exc)
         else:
             if created:

@@ -89,6 +89,8 @@ def test_pages_of_25(educator_client, dbs):
     assert past_the_end.status_code == 200
     last = past_the_end.get_data(as_text=True)
     assert "page 2 of 2" in last and "P29" in last and "P24" not in last
+    huge = client.get(f"/educator/?page={10**18}")  # a page number no database can offset
+    assert huge.status_code == 200 and "P29" in huge.get_data(as_text=True)
     nobody = client.get("/educator/?q=no-such-patient&page=3").get_data(as_text=True)
     assert "No patients match." in nobody and "P0" not in nobody
 
