@@ -35,12 +35,13 @@ class Database:
     folder: Path
 
 
-def app_env(database_url: str, **extra: str) -> dict[str, str]:
-    """Environment of an app process (server or CLI) on ``database_url``."""
+def app_env(database_url: str, secret_key: str = SECRET_KEY, **extra: str) -> dict[str, str]:
+    """Environment of a production-like app process (server or CLI) on ``database_url``; the
+    reliability tests start theirs with it too."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("QUIZAPP_", "FLASK_"))}
     env.update(
         DATABASE_URL=database_url,
-        SECRET_KEY=SECRET_KEY,
+        SECRET_KEY=secret_key,
         QUIZAPP_ENV="production",
         QUIZAPP_RATELIMIT_ENABLED="0",  # every simulated visitor comes from 127.0.0.1
         PYTHONDONTWRITEBYTECODE="1",

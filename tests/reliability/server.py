@@ -8,45 +8,26 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from benchmarks.databases import app_env
+from benchmarks.servers import HOST, free_port, wait_for
 from tests.conftest import SECRET
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
-HOST = "127.0.0.1"
 WORKERS = 3
 START_TIMEOUT = 30.0
 
 
-def free_port() -> int:
-    """A TCP port nobody listens on right now."""
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
-
-
 def server_env(database_url: str, **extra: str) -> dict[str, str]:
-    """Environment of a production-like server process on ``database_url``."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("QUIZAPP_", "FLASK_"))}
-    env.update(
-        DATABASE_URL=database_url,
-        SECRET_KEY=SECRET,
-        QUIZAPP_ENV="production",
-        QUIZAPP_RATELIMIT_ENABLED="0",  # every simulated patient comes from 127.0.0.1
-        PYTHONDONTWRITEBYTECODE="1",
-    )
-    env.update(extra)
-    return env
+    """Environment of a production-like server process on ``database_url``, with the tests' key."""
+    return app_env(database_url, secret_key=SECRET, **extra)
 
 
 class Server:
@@ -89,18 +70,12 @@ class Server:
             stderr=self.log,
             start_new_session=True,
         )
-        deadline = time.monotonic() + START_TIMEOUT
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise AssertionError(f"gunicorn exited at start:\n{self.read_log()}")
-            try:
-                with urllib.request.urlopen(f"{self.base}/healthz", timeout=2) as response:
-                    if response.status == 200:
-                        return self
-            except (OSError, urllib.error.URLError):
-                time.sleep(0.1)
-        self.stop()
-        raise AssertionError(f"gunicorn did not answer /healthz in {START_TIMEOUT}s")
+        try:
+            wait_for(f"{self.base}/healthz", START_TIMEOUT, self.process)
+        except RuntimeError as exc:
+            self.stop()
+            raise AssertionError(f"gunicorn did not start: {exc}\n{self.read_log()}") from None
+        return self
 
     def kill9(self) -> None:
         """SIGKILL the master and every worker at once: no clean-up of any kind."""
