@@ -13,12 +13,11 @@ from quizapp.models import (
     Assignment,
     Bank,
     Patient,
-    Question,
-    QuestionVersion,
     Response,
     Round,
     Topic,
 )
+from quizapp.operations import quiz as quiz_ops
 
 PER_PAGE = 25
 #: Offsets stay within a database INTEGER, whatever page number a URL asks for.
@@ -126,11 +125,11 @@ def _fill_topics_to_discuss(db: Session, rows: list[Row]) -> None:
     # rows instead of every answer they gave (about 1,500 with three rounds each).
     right = sa.func.sum(sa.case((Response.is_correct, 1), else_=0))
     per_round = db.execute(
-        sa.select(Round.assignment_id, Topic.key, Round.number, sa.func.count(), right)
-        .join(Response, Response.round_id == Round.id)
-        .join(QuestionVersion, QuestionVersion.id == Response.question_version_id)
-        .join(Question, Question.id == QuestionVersion.question_id)
-        .join(Topic, Topic.id == Question.topic_id)
+        quiz_ops.with_topic(
+            sa.select(Round.assignment_id, Topic.key, Round.number, sa.func.count(), right).join(
+                Response, Response.round_id == Round.id
+            )
+        )
         .where(Round.assignment_id.in_(started))
         .group_by(Round.assignment_id, Topic.key, Round.number)
     ).all()

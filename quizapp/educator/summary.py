@@ -13,7 +13,6 @@ from quizapp.domain import status as st
 from quizapp.models import (
     Assignment,
     Choice,
-    Question,
     QuestionVersion,
     Response,
     ResponseChoice,
@@ -136,18 +135,16 @@ def _missed_rows(db: Session, assignment: Assignment) -> list[_MissedRow]:
     """The assignment's wrong answers in the order given, with the texts of the choices picked
     and of the right ones (in the version's order): three plain queries, whatever the number."""
     rows = db.execute(
-        sa.select(
-            Response.id,
-            Response.question_version_id,
-            Round.number,
-            Topic.key,
-            QuestionVersion.stem,
-            QuestionVersion.source_excerpt,
+        quiz_ops.with_topic(
+            sa.select(
+                Response.id,
+                Response.question_version_id,
+                Round.number,
+                Topic.key,
+                QuestionVersion.stem,
+                QuestionVersion.source_excerpt,
+            ).join(Round, Round.id == Response.round_id)
         )
-        .join(Round, Round.id == Response.round_id)
-        .join(QuestionVersion, QuestionVersion.id == Response.question_version_id)
-        .join(Question, Question.id == QuestionVersion.question_id)
-        .join(Topic, Topic.id == Question.topic_id)
         .where(Round.assignment_id == assignment.id, Response.is_correct.is_(False))
         .order_by(Round.number, Response.id)
     ).all()

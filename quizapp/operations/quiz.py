@@ -93,6 +93,15 @@ def candidates(db: Session, bank_id: int) -> list[teach_to_goal.Candidate]:
     return [teach_to_goal.Candidate(q, v, t) for q, v, t in rows]
 
 
+def with_topic(query: sa.Select) -> sa.Select:
+    """Join a query over Response to the answered version's question and its topic."""
+    return (
+        query.join(QuestionVersion, QuestionVersion.id == Response.question_version_id)
+        .join(Question, Question.id == QuestionVersion.question_id)
+        .join(Topic, Topic.id == Question.topic_id)
+    )
+
+
 def progress(db: Session, assignment: Assignment) -> Progress:
     """Load an assignment's rounds and answers and compute its topic results."""
     topics = list(
@@ -109,19 +118,16 @@ def progress(db: Session, assignment: Assignment) -> Progress:
         )
     )
     rows = db.execute(
-        sa.select(
-            Round.number,
-            Round.id,
-            Topic.key,
-            Question.id,
-            Response.question_version_id,
-            Response.is_correct,
-        )
-        .join(Response, Response.round_id == Round.id)
-        .join(QuestionVersion, QuestionVersion.id == Response.question_version_id)
-        .join(Question, Question.id == QuestionVersion.question_id)
-        .join(Topic, Topic.id == Question.topic_id)
-        .where(Round.assignment_id == assignment.id)
+        with_topic(
+            sa.select(
+                Round.number,
+                Round.id,
+                Topic.key,
+                Question.id,
+                Response.question_version_id,
+                Response.is_correct,
+            ).join(Response, Response.round_id == Round.id)
+        ).where(Round.assignment_id == assignment.id)
     ).all()
     answered: dict[int, set[int]] = {}
     answers = []
