@@ -317,7 +317,7 @@ def _patient(
         round_id = _take(ids, "rounds")
         round_ids.append(round_id)
         last = number == size.rounds
-        started = clock
+        round_row = dict(id=round_id, assignment_id=assignment_id, number=number, started_at=clock)
         plan = _plan(bank, unmastered, size.per_topic, seen, rng)
         for position, (_topic, _question_id, version_id) in enumerate(plan):
             rows.add(
@@ -330,16 +330,7 @@ def _patient(
                 },
             )
         if last and is_open:
-            rows.add(
-                Round.__table__,
-                {
-                    "id": round_id,
-                    "assignment_id": assignment_id,
-                    "number": number,
-                    "started_at": started,
-                    "finished_at": None,
-                },
-            )
+            rows.add(Round.__table__, {**round_row, "finished_at": None})
             last_items = [
                 (p + 1, v, (bank.correct.get(v) or bank.wrong[v])[0])
                 for p, (_t, _q, v) in enumerate(plan)
@@ -374,16 +365,7 @@ def _patient(
                     ResponseChoice.__table__, {"response_id": response_id, "choice_id": choice_id}
                 )
         clock += dt.timedelta(seconds=20)
-        rows.add(
-            Round.__table__,
-            {
-                "id": round_id,
-                "assignment_id": assignment_id,
-                "number": number,
-                "started_at": started,
-                "finished_at": clock,
-            },
-        )
+        rows.add(Round.__table__, {**round_row, "finished_at": clock})
         unmastered = [t for t in unmastered if t not in mastered]
         if not unmastered:
             break
