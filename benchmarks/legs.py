@@ -88,20 +88,14 @@ def run_leg(
             staff = {email: sessions.sign_in_staff(app, email) for email in educators}
             say(f"  signed in in {time.perf_counter() - started:.1f} s")
             dashboard, summary = timings.query_counts(app, made)
-            measure(
-                "dashboard_queries",
-                "dashboard: distinct query counts",
-                len(set(dashboard.values())),
-                "",
-                ", ".join(f"{k}: {v}" for k, v in dashboard.items()),
-            )
-            measure(
-                "summary_queries",
-                "summary: distinct query counts",
-                len(set(summary.values())),
-                "",
-                ", ".join(f"{k}: {v}" for k, v in summary.items()),
-            )
+            for page, counts in (("dashboard", dashboard), ("summary", summary)):
+                measure(
+                    f"{page}_queries",
+                    f"{page}: distinct query counts",
+                    len(set(counts.values())),
+                    "",
+                    ", ".join(f"{k}: {v}" for k, v in counts.items()),
+                )
             value, detail = timings.item_statistics_seconds(app)
             measure("item_stats", "item statistics, whole cohort", value, "s", detail)
         finally:
