@@ -6,26 +6,21 @@ from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy import event
 
 from quizapp import db
 from quizapp.models import AuditEvent, utcnow
-from tests.helpers import post_form, recorded_statements
+from tests.helpers import post_form, recorded_autocommit, recorded_statements, recording
 
 
 @pytest.fixture
 def begins(app):
     """The BEGIN statements the app's engine sends, in order."""
-    seen: list[str] = []
 
-    def on_execute(conn, cursor, statement, *args):
-        if statement.startswith("BEGIN"):
-            seen.append(statement)
+    def begin(_conn, statement: str) -> str | None:
+        return statement if statement.startswith("BEGIN") else None
 
-    engine = db.state(app).engine
-    event.listen(engine, "before_cursor_execute", on_execute)
-    yield seen
-    event.remove(engine, "before_cursor_execute", on_execute)
+    with recording(db.state(app).engine, begin) as seen:
+        yield seen
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
@@ -104,21 +99,11 @@ def test_on_postgresql_reads_run_in_autocommit_and_writes_in_a_transaction(
     educator = make_user("educator")
     patient = make_patient(educator=educator)
     login(client, educator)
-    seen: list[tuple[str, bool]] = []
-
-    def on_execute(conn, _cursor, statement, *_args):
-        autocommit = conn.get_execution_options().get("isolation_level") == "AUTOCOMMIT"
-        seen.append((statement.split()[0].upper(), autocommit))
-
-    engine = db.state(app).engine
-    event.listen(engine, "before_cursor_execute", on_execute)
-    try:
+    with recorded_autocommit(db.state(app).engine) as seen:
         assert client.get("/educator/").status_code == 200
         reads = list(seen)
         seen.clear()
         assert client.get(f"/educator/patients/{patient.id}").status_code == 200
-    finally:
-        event.remove(engine, "before_cursor_execute", on_execute)
     assert reads and all(autocommit for _verb, autocommit in reads)
     assert ("INSERT", False) in seen  # the audit event: in a transaction, committed once
     assert not [verb for verb, autocommit in seen if autocommit and verb != "SELECT"]

@@ -8,7 +8,6 @@ import statistics
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy import event
 
 from quizapp import db
 from quizapp.admin.stats_query import item_statistics
@@ -22,6 +21,7 @@ from quizapp.models import (
 from quizapp.operations import banks as bank_ops
 from tests.admin.cohort import COHORT, RIGHT, add_round, enrol, make_cohort, versions
 from tests.admin.conftest import QUESTIONS
+from tests.helpers import recorded_statements
 
 
 @pytest.fixture
@@ -136,17 +136,9 @@ def test_only_answered_versions_and_approved_questions_are_listed(dbs, bank):
 
 
 def count_statements(engine, work) -> int:
-    statements: list[str] = []
-
-    def on_execute(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", on_execute)
-    try:
+    with recorded_statements(engine) as statements:
         work()
-    finally:
-        event.remove(engine, "before_cursor_execute", on_execute)
-    return len([s for s in statements if s.lstrip().upper().startswith("SELECT")])
+    return len([s for s in statements if s.upper().startswith("SELECT")])
 
 
 def grow(dbs, bank, patients: int) -> None:

@@ -7,12 +7,11 @@ import random
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy import event
 
 from quizapp import db
 from quizapp.models import Patient
 from quizapp.operations import patients as patient_ops
-from tests.helpers import post_form
+from tests.helpers import post_form, recorded_statements
 from tests.patient.quizdriver import run_round
 
 
@@ -96,19 +95,9 @@ def test_pages_of_25(educator_client, dbs):
 
 
 def count_queries(app, client, path: str) -> int:
-    engine = db.state(app).engine
-    statements: list[str] = []
-
-    def on_execute(conn, cursor, statement, *args):
-        if statement.lstrip().upper().startswith("SELECT"):
-            statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", on_execute)
-    try:
+    with recorded_statements(db.state(app).engine) as statements:
         assert client.get(path).status_code == 200
-    finally:
-        event.remove(engine, "before_cursor_execute", on_execute)
-    return len(statements)
+    return len([s for s in statements if s.upper().startswith("SELECT")])
 
 
 def test_query_count_is_the_same_for_10_and_1000_patients(app, educator_client, bundled_bank, dbs):

@@ -10,7 +10,7 @@ from quizapp import db
 from quizapp.models import Response, ResponseChoice, Round, RoundItem
 from quizapp.operations import quiz as quiz_ops
 from quizapp.patient.locate import locate_item
-from tests.helpers import csrf_from, recorded_statements
+from tests.helpers import csrf_from, recorded_autocommit, recorded_statements
 from tests.patient.quizdriver import pick, post_button, resume
 
 
@@ -130,21 +130,11 @@ def test_on_postgresql_an_answer_is_one_transaction_and_a_question_page_autocomm
     app, in_round, dbs
 ):
     client, _assignment, url = in_round
-    seen: list[tuple[str, bool]] = []
-
-    def on_execute(conn, _cursor, statement, *_args):
-        autocommit = conn.get_execution_options().get("isolation_level") == "AUTOCOMMIT"
-        seen.append((statement.split()[0].upper(), autocommit))
-
-    engine = db.state(app).engine
-    sa.event.listen(engine, "before_cursor_execute", on_execute)
-    try:
+    with recorded_autocommit(db.state(app).engine) as seen:
         page = client.get(url).get_data(as_text=True)
         reads = list(seen)
         seen.clear()
         data = {"csrf_token": csrf_from(page), "choice": pick(dbs, page, right=True)}
         assert client.post(url, data=data).status_code == 302
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", on_execute)
     assert reads and all(autocommit for _verb, autocommit in reads)
     assert seen and not any(autocommit for _verb, autocommit in seen)
