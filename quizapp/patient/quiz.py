@@ -42,12 +42,6 @@ def _ordered_choices(seed: int, version: CachedVersion) -> list[CachedChoice]:
     return [by_id[i] for i in order]
 
 
-def _q_url(
-    assignment: Assignment, round_: Round, position: int, endpoint: str = "patient.question"
-) -> str:
-    return url_for(endpoint, assignment_id=assignment.id, number=round_.number, position=position)
-
-
 @bp.get("/learn/<int:assignment_id>/quiz")
 @role_required(Role.PATIENT)
 def resume(assignment_id: int) -> ResponseReturnValue:
@@ -63,7 +57,14 @@ def resume(assignment_id: int) -> ResponseReturnValue:
             return render_template(
                 "patient/round_end.html", assignment=assignment, round=open_round, form=ActionForm()
             )
-        return redirect(_q_url(assignment, open_round, item.position + 1))
+        return redirect(
+            url_for(
+                "patient.question",
+                assignment_id=assignment.id,
+                number=open_round.number,
+                position=item.position + 1,
+            )
+        )
     if state.last_round is not None:
         return redirect(
             url_for("patient.summary", assignment_id=assignment.id, number=state.last_round.number)
