@@ -21,10 +21,13 @@ from sqlalchemy.orm import Session, sessionmaker
 #: write lock up front, so two writers queue on the busy timeout instead of failing
 #: mid-transaction. "" (tests only): each statement on its own.
 begin_mode = contextvars.ContextVar("begin_mode", default="BEGIN IMMEDIATE")
-#: PostgreSQL: the request only reads (a GET), so its session runs in autocommit: each statement
-#: its own snapshot, as under READ COMMITTED anyway, without the BEGIN and ROLLBACK round trips.
+#: The request only reads (a GET): each statement runs on its own (autocommit), its own snapshot,
+#: as under PostgreSQL's READ COMMITTED anyway, without BEGIN and ROLLBACK statements (round
+#: trips on PostgreSQL, whose GET sessions are bound to an autocommit engine). Ends at
+#: ``start_writing()``.
 autocommit_reads = contextvars.ContextVar("autocommit_reads", default=False)
-
+#: How an SQLite connection's transaction began (``conn.info``): one of the modes, or this.
+AUTOCOMMIT_READ = "autocommit read"
 SQLITE_BUSY_TIMEOUT_MS = 15000
 SQLITE_MMAP_BYTES = 256 * 1024 * 1024
 SQLITE_CHECKPOINT_PAGES = 10000
@@ -53,19 +56,19 @@ READS_FIRST = "quizapp_reads_first"
 
 def reads_first(view: F) -> F:
     """Mark a POST view that reads before it writes and calls ``start_writing()`` before its first
-    write: on SQLite its transaction then begins deferred, so the sign-in check and its reads do
-    not hold the write lock (the answer page: the busiest write). Put it under the route."""
+    write: on SQLite its reads then run in autocommit, so the sign-in check and its reads do not
+    hold the write lock (the answer page: the busiest write). Put it under the route."""
     setattr(view, READS_FIRST, True)
     return view
 
 
 def start_writing(db_session: Session | None = None) -> None:
-    """Say that what follows writes. On SQLite a GET's transaction began for reading (a deferred
-    BEGIN, which never waits for a writer): this ends it (nothing was written in it) so the writes
-    that follow run in a short transaction that takes the write lock first (BEGIN IMMEDIATE), and
-    the lock is held only for the writes, not for the whole page. On PostgreSQL it leaves
-    autocommit, so the writes that follow are one transaction again. In a transaction begun for
-    writing (a POST), it changes nothing.
+    """Say that what follows writes. On SQLite a GET's reads ran in autocommit (or, after an
+    earlier write, in a deferred BEGIN, which never waits for a writer): this ends the read so the
+    writes that follow run in a short transaction that takes the write lock first (BEGIN
+    IMMEDIATE), and the lock is held only for the writes, not for the whole page. On PostgreSQL it
+    leaves autocommit, so the writes that follow are one transaction again. In a transaction begun
+    for writing (a POST not marked ``reads_first``), it changes nothing.
 
     What was read before it is not locked: write nothing that depends on it staying true (an
     audit event, a first "started reading" time)."""
@@ -80,8 +83,8 @@ def start_writing(db_session: Session | None = None) -> None:
             db_session.bind = writer
         return
     if db_session.in_transaction():
-        if db_session.connection().info.get("quizapp_begin") == "BEGIN":
-            db_session.commit()
+        if db_session.connection().info.get("quizapp_begin") in ("BEGIN", AUTOCOMMIT_READ):
+            db_session.commit()  # nothing was written: ends the read (or nothing, in autocommit)
     if was == "BEGIN":
         # Once these writes are committed or rolled back, what follows (rendering the page, a
         # lazy load) reads again, without holding the lock.
@@ -153,11 +156,16 @@ def _configure_sqlite(engine: sa.Engine, strict: bool) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(conn: sa.Connection) -> None:
         mode = begin_mode.get()
-        conn.exec_driver_sql(mode)
+        if autocommit_reads.get() and mode == "BEGIN":
+            mode = AUTOCOMMIT_READ  # no BEGIN: the driver runs each statement on its own
+        elif mode:
+            conn.exec_driver_sql(mode)
         conn.info["quizapp_begin"] = mode
 
     if strict:
-        _refuse_writes_in_reads(engine, lambda conn: conn.info.get("quizapp_begin") == "BEGIN")
+        _refuse_writes_in_reads(
+            engine, lambda conn: conn.info.get("quizapp_begin") in ("BEGIN", AUTOCOMMIT_READ)
+        )
 
 
 def init_app(app: Flask) -> None:

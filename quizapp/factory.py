@@ -11,7 +11,7 @@ from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from quizapp import cli, db, errors, health, requests
+from quizapp import cli, db, errors, health, render_cache, requests
 from quizapp.config import check_safe, load_config
 from quizapp.paths import INSTANCE, STATIC, TEMPLATES
 from quizapp.security import headers, sessions
@@ -43,6 +43,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     db.init_app(app)
     app.extensions["quizapp.versions"] = VersionCache()  # immutable rows, kept per worker
     csrf.init_app(app)
+    render_cache.init_app(app)  # after csrf: its csrf_token() replaces Flask-WTF's
     limiter.init_app(app)
     requests.init_app(app)  # first: its BEGIN choice must precede the sign-in check's first query
     sessions.init_app(app)

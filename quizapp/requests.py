@@ -9,7 +9,7 @@ from flask_login import current_user
 from werkzeug.routing import IntegerConverter, Map
 
 from quizapp import db
-from quizapp.models import Patient, User
+from quizapp.models import Role
 from quizapp.operations import audit as audit_ops
 from quizapp.security.ratelimit import client_address
 
@@ -40,17 +40,20 @@ def init_app(app: Flask) -> None:
         if any("\x00" in (text or "") for text in texts):
             abort(400)
 
+    sqlite = db.state(app).engine.dialect.name == "sqlite"
+
     @app.before_request
     def _choose_begin() -> None:
-        # GETs read (a view that also writes calls db.start_writing() first; audit() does), and
-        # so do POST views marked @db.reads_first until they call it
-        # (SQLite only: on PostgreSQL such a POST is one transaction from its first query)
+        # GETs read in autocommit (a view that also writes calls db.start_writing() first;
+        # audit() does), and so do POST views marked @db.reads_first until they call it, on
+        # SQLite only: on PostgreSQL such a POST is one transaction from its first query (leaving
+        # autocommit there means a second connection checkout).
         view = app.view_functions.get(request.endpoint or "")
         safe = request.method in SAFE_METHODS
-        reads = safe or getattr(view, db.READS_FIRST, False)
+        reads = safe or (getattr(view, db.READS_FIRST, False) and sqlite)
         request.environ["quizapp.begin_tokens"] = (
             db.begin_mode.set("BEGIN" if reads else "BEGIN IMMEDIATE"),
-            db.autocommit_reads.set(safe),
+            db.autocommit_reads.set(reads),
         )
 
     @app.teardown_request
@@ -68,11 +71,13 @@ def audit(
     the page's reads are done: the event is written with the write lock taken just for it."""
     db.start_writing()
     principal = current_user._get_current_object() if current_user else None
+    signed_in = principal is not None and principal.is_authenticated
+    is_patient = signed_in and principal.role == Role.PATIENT
     audit_ops.record(
         db.session(),
         action,
-        actor_user_id=principal.id if isinstance(principal, User) else None,
-        actor_patient_id=principal.id if isinstance(principal, Patient) else None,
+        actor_user_id=principal.id if signed_in and not is_patient else None,
+        actor_patient_id=principal.id if is_patient else None,
         patient_id=patient_id,
         target=target,
         outcome=outcome,

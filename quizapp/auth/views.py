@@ -9,13 +9,12 @@ from flask_login import current_user
 from quizapp import db
 from quizapp.auth.forms import LoginForm, PasswordForm
 from quizapp.models import Role, User
-from quizapp.models.people import new_session_token
 from quizapp.operations import users as user_ops
 from quizapp.requests import audit
 from quizapp.security.ratelimit import limiter, login_account_key
 from quizapp.security.redirects import safe_next
 from quizapp.security.roles import role_required
-from quizapp.security.sessions import end_session, start_session
+from quizapp.security.sessions import end_session, rotate_token, start_session
 
 bp = Blueprint("auth", __name__)
 
@@ -77,8 +76,7 @@ def logout() -> ResponseReturnValue:
     if current_user.is_authenticated:
         principal = current_user._get_current_object()
         session = db.session()
-        session.add(principal)
-        principal.session_token = new_session_token()
+        rotate_token(session, principal)
         audit("auth.logout", target=f"{principal.role}:{principal.id}")
         session.commit()
         was_patient = principal.role == Role.PATIENT

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased
 
-from quizapp.models import Assignment, Response, Round, RoundItem
+from quizapp.models import Assignment, Patient, Response, Round, RoundItem
+from quizapp.security.sessions import PatientPrincipal
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,36 +38,63 @@ class LocatedItem:
 
 
 _counted = aliased(RoundItem)
-_ITEM = (
+#: The question at (assignment, round number, 0-based index), whoever's it is.
+_AT = (
     sa.select(
-        Assignment.id,
-        Assignment.patient_id,
+        Assignment.id.label("assignment_id"),
+        Assignment.patient_id.label("patient_id"),
         Assignment.seed,
-        Round.id,
-        Round.number,
-        Round.finished_at,
-        RoundItem.id,
+        Round.id.label("round_id"),
+        Round.number.label("round_number"),
+        Round.finished_at.label("round_finished_at"),
+        RoundItem.id.label("item_id"),
         RoundItem.position,
         sa.select(sa.func.count(_counted.id))
         .where(_counted.round_id == Round.id)
-        .scalar_subquery(),
-        RoundItem.question_version_id,
+        .scalar_subquery()
+        .label("total"),
+        RoundItem.question_version_id.label("version_id"),
         sa.select(Response.id)
         .where(
             Response.round_id == Round.id,
             Response.question_version_id == RoundItem.question_version_id,
         )
-        .scalar_subquery(),
+        .scalar_subquery()
+        .label("response_id"),
     )
     .join(Round, Round.assignment_id == Assignment.id)
     .join(RoundItem, RoundItem.round_id == Round.id)
     .where(
         Assignment.id == sa.bindparam("assignment_id"),
-        Assignment.patient_id == sa.bindparam("patient_id"),
         Round.number == sa.bindparam("number"),
         RoundItem.position == sa.bindparam("index"),
     )
 )
+_ITEM = _AT.where(Assignment.patient_id == sa.bindparam("patient_id"))
+_at = _AT.subquery("item")
+#: The sign-in check and the question in one statement: the patient row when the token is current,
+#: with the question's columns when it is theirs (a LEFT JOIN: NULLs when it is not).
+_SIGNED_IN_ITEM = (
+    sa.select(Patient.id, Patient.display_name, Patient.session_token, *_at.c)
+    .outerjoin(_at, _at.c.patient_id == Patient.id)
+    .where(Patient.id == sa.bindparam("patient_id"), Patient.session_token == sa.bindparam("token"))
+)
+
+
+def _params(patient_id: int, assignment_id: int, number: int, position: int) -> dict[str, int]:
+    return {
+        "assignment_id": assignment_id,
+        "patient_id": patient_id,
+        "number": number,
+        "index": position - 1,
+    }
+
+
+def _item(columns: sa.Row | tuple) -> LocatedItem:
+    (aid, pid, seed, round_id, round_number, finished, item_id, index, total, vid, rid) = columns
+    return LocatedItem(
+        aid, pid, seed, round_id, round_number, finished, item_id, index + 1, total, vid, rid
+    )
 
 
 def locate_item(
@@ -76,18 +104,20 @@ def locate_item(
     the assignment is someone else's or there is no such round or question."""
     if position < 1:
         return None
-    row = db.execute(
-        _ITEM,
-        {
-            "assignment_id": assignment_id,
-            "patient_id": patient_id,
-            "number": number,
-            "index": position - 1,
-        },
-    ).one_or_none()
+    row = db.execute(_ITEM, _params(patient_id, assignment_id, number, position)).one_or_none()
+    return None if row is None else _item(row)
+
+
+def sign_in_and_locate(
+    db: Session, patient_id: int, token: str, assignment_id: int, number: int, position: int
+) -> tuple[PatientPrincipal | None, LocatedItem | None]:
+    """The sign-in check of a question page and its question, in one query: (the patient, when
+    ``token`` is their current one, else None; the question as ``locate_item`` finds it)."""
+    params = _params(patient_id, assignment_id, number, position) | {"token": token}
+    row = db.execute(_SIGNED_IN_ITEM, params).one_or_none()
     if row is None:
-        return None
-    (aid, pid, seed, round_id, round_number, finished, item_id, index, total, vid, rid) = row
-    return LocatedItem(
-        aid, pid, seed, round_id, round_number, finished, item_id, index + 1, total, vid, rid
-    )
+        return None, None
+    principal = PatientPrincipal(row[0], row[1], row[2])
+    if row[3] is None or position < 1:
+        return principal, None
+    return principal, _item(row[3:])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import abort, current_app, redirect, render_template, request, url_for
+from flask import abort, current_app, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -14,9 +14,10 @@ from quizapp.models import Assignment, Role, Round
 from quizapp.operations import quiz as quiz_ops
 from quizapp.patient.blueprint import bp, own_assignment
 from quizapp.patient.doctor_questions import questions_for_doctor
-from quizapp.patient.locate import LocatedItem, locate_item
+from quizapp.patient.locate import LocatedItem, locate_item, sign_in_and_locate
 from quizapp.requests import audit
 from quizapp.security.roles import role_required
+from quizapp.security.sessions import PatientPrincipal, sign_in_check_for
 from quizapp.version_cache import CachedChoice, CachedVersion
 
 
@@ -96,8 +97,21 @@ def start_round(assignment_id: int) -> ResponseReturnValue:
     return redirect(url_for("patient.resume", assignment_id=assignment.id))
 
 
+@sign_in_check_for("patient.question", "patient.feedback")
+def _sign_in_and_locate(patient_id: int, token: str) -> PatientPrincipal | None:
+    """The sign-in check of the question and feedback pages, which also finds their question."""
+    args = request.view_args or {}
+    principal, g.located_item = sign_in_and_locate(
+        db.session(), patient_id, token, args["assignment_id"], args["number"], args["position"]
+    )
+    return principal
+
+
 def _located(assignment_id: int, number: int, position: int) -> LocatedItem:
-    item = locate_item(db.session(), current_user.id, assignment_id, number, position)
+    if "located_item" in g:  # found by the sign-in check
+        item = g.located_item
+    else:
+        item = locate_item(db.session(), current_user.id, assignment_id, number, position)
     if item is None:
         abort(404)
     return item
@@ -124,9 +138,7 @@ def question(assignment_id: int, number: int, position: int) -> ResponseReturnVa
     the question, its version comes from memory (see quizapp.version_cache)."""
     item = _located(assignment_id, number, position)
     error = None
-    if request.method == "POST":
-        if not ActionForm().validate_on_submit():
-            abort(400)
+    if request.method == "POST":  # its CSRF token was checked before the view (CSRFProtect)
         if item.response_id is not None:  # sent again (double click, back button): it stands
             return redirect(_item_url(item, position, "patient.feedback"))
         chosen = [int(v) for v in request.form.getlist("choice") if v.isdigit()]

@@ -1,5 +1,5 @@
-"""The busiest path, kept lean: one query finds a question, versions come from memory, and an
-answer is stored once however often it is sent."""
+"""The busiest path, kept lean: one query checks the sign-in and finds a question, versions come
+from memory, and an answer is stored once however often it is sent."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from quizapp import db
 from quizapp.models import Response, ResponseChoice, Round, RoundItem
 from quizapp.operations import quiz as quiz_ops
-from quizapp.patient.locate import locate_item
+from quizapp.patient.locate import locate_item, sign_in_and_locate
 from tests.helpers import csrf_from, recorded_autocommit, recorded_statements
 from tests.patient.quizdriver import pick, post_button, resume
 
@@ -38,8 +38,8 @@ def test_a_question_page_is_one_query_once_its_question_is_in_memory(app, in_rou
     with recorded_statements(db.state(app).engine) as seen:
         page = client.get(url)
     assert page.status_code == 200 and "Check my answer" in page.get_data(as_text=True)
-    # who is signed in, and where this question is (round, position, answered or not)
-    assert len(selects(seen)) == 2, seen
+    # who is signed in and where this question is (round, position, answered or not): one query
+    assert len(selects(seen)) == 1, seen
     assert writes(seen) == []
 
 
@@ -112,6 +112,40 @@ def test_locate_finds_only_the_patients_own_question(app, in_round, make_assignm
         assert locate_item(session, assignment.patient_id, assignment.id, number + 1, 1) is None
 
 
+def test_the_sign_in_check_and_the_question_are_one_query_that_checks_both(
+    app, in_round, make_assignment, dbs
+):
+    _client, assignment, url = in_round
+    number, position = int(url.split("/round/")[1].split("/")[0]), int(url.rsplit("/", 1)[1])
+    patient = assignment.patient
+    other = make_assignment()
+    with app.app_context():
+        session = db.session()
+        principal, item = sign_in_and_locate(
+            session, patient.id, patient.session_token, assignment.id, number, position
+        )
+        assert principal is not None and principal.id == patient.id
+        assert item == locate_item(session, patient.id, assignment.id, number, position)
+        # a stale token: nobody is signed in, and nothing is found
+        stale = sign_in_and_locate(session, patient.id, "stale", assignment.id, number, position)
+        assert stale == (None, None)
+        # signed in, but the question is someone else's, or not there
+        for where in ((other.id, number, position), (assignment.id, number, 0)):
+            principal, item = sign_in_and_locate(session, patient.id, patient.session_token, *where)
+            assert principal is not None and item is None
+
+
+def test_a_copied_cookie_stops_opening_questions_once_the_patient_signs_out(app, in_round):
+    client, _assignment, url = in_round
+    copy = app.test_client()
+    copy.set_cookie("quizapp_session", client.get_cookie("quizapp_session").value)
+    assert copy.get(url).status_code == 200
+    page = client.get(url).get_data(as_text=True)
+    assert client.post("/logout", data={"csrf_token": csrf_from(page)}).status_code == 302
+    refused = copy.get(url)
+    assert refused.status_code == 302 and refused.headers["Location"].startswith("/start")
+
+
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_on_sqlite_an_answer_holds_the_write_lock_only_to_store_it(app, in_round, dbs):
     client, _assignment, url = in_round
@@ -119,8 +153,10 @@ def test_on_sqlite_an_answer_holds_the_write_lock_only_to_store_it(app, in_round
     data = {"csrf_token": csrf_from(page), "choice": pick(dbs, page, right=False)}
     with recorded_statements(db.state(app).engine) as seen:
         assert client.post(url, data=data).status_code == 302
-    assert seen[0] == "BEGIN"  # the sign-in check and finding the question only read
-    locked = seen[seen.index("BEGIN IMMEDIATE") + 1 :]
+    lock = seen.index("BEGIN IMMEDIATE")
+    # the sign-in check and finding the question only read, in autocommit: no BEGIN
+    assert lock > 0 and all(s.startswith("SELECT") for s in seen[:lock]), seen[:lock]
+    locked = seen[lock + 1 :]
     assert locked[0].startswith("SELECT rounds.finished_at")  # is the round still open?
     assert len(writes(locked)) == len(locked) - 1 == 4, locked
 

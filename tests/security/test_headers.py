@@ -29,3 +29,14 @@ def test_static_files_may_be_cached(client):
     with client.get("/static/css/app.css") as response:
         assert response.status_code == 200
         assert response.headers.get("Cache-Control") != "no-store"
+
+
+def test_a_view_that_sets_a_header_itself_keeps_its_own_value(app):
+    @app.get("/test-own-headers")
+    def own_headers():
+        return "x", {"Content-Security-Policy": "sandbox", "Cache-Control": "private, max-age=60"}
+
+    headers = app.test_client().get("/test-own-headers").headers
+    assert headers.getlist("Content-Security-Policy") == ["sandbox"]
+    assert headers.getlist("Cache-Control") == ["private, max-age=60"]
+    assert headers["X-Frame-Options"] == "DENY"  # the others are still added

@@ -1,0 +1,60 @@
+"""What every page renders the same way, worked out once per worker instead of on every page.
+
+- ``csrf_token()``: Flask-WTF signs the session's CSRF token again on every page (an HMAC and a
+  key derivation). Tokens carry no time limit here (``WTF_CSRF_TIME_LIMIT = None``: the session's
+  own timeouts bound them), so the signed form of a session's token never changes: it is kept.
+  Validation is Flask-WTF's own, unchanged.
+- ``fixed_url(endpoint)``: links with no per-page values (the stylesheet, "My page", "Sign out")
+  are built once per script root instead of by ``url_for`` on every page.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from flask import Flask, current_app, g, request, session, url_for
+from flask_wtf.csrf import generate_csrf
+from itsdangerous import URLSafeTimedSerializer
+
+#: Flask-WTF's names: the session key of the raw token and the salt it signs with.
+FIELD = "csrf_token"
+SALT = "wtf-csrf-token"
+
+
+@functools.lru_cache(maxsize=8192)
+def _signed(secret_key: str, raw: str) -> str:
+    return URLSafeTimedSerializer(secret_key, salt=SALT).dumps(raw)
+
+
+def csrf_token() -> str:
+    """The session's CSRF token, signed; the same value Flask-WTF's ``generate_csrf`` gives."""
+    token = g.get(FIELD)
+    if token is None:
+        raw = session.get(FIELD)
+        if not isinstance(raw, str):
+            return generate_csrf()  # a new session: Flask-WTF makes the raw token
+        secret = current_app.config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key
+        token = _signed(secret, raw)
+        setattr(g, FIELD, token)  # what generate_csrf returns for the rest of the request
+    return token
+
+
+@functools.lru_cache(maxsize=256)
+def _fixed(script_root: str, endpoint: str, filename: str | None) -> str:
+    if filename is None:
+        return url_for(endpoint)
+    return url_for(endpoint, filename=filename)
+
+
+def fixed_url(endpoint: str, filename: str | None = None) -> str:
+    """``url_for(endpoint)``, or a static ``filename``'s URL: links the same on every page."""
+    return _fixed(request.script_root, endpoint, filename)
+
+
+def init_app(app: Flask) -> None:
+    """Offer both to templates. ``csrf_token()`` replaces Flask-WTF's, which it offers through a
+    context processor: this one runs after it, so its value wins."""
+    app.jinja_env.globals["fixed_url"] = fixed_url
+    if app.config.get("WTF_CSRF_TIME_LIMIT") is None:
+        cached = {FIELD: csrf_token}
+        app.context_processor(lambda: cached)

@@ -1,0 +1,46 @@
+"""What pages render the same way is worked out once per worker (quizapp.render_cache): the signed
+CSRF token of a session and the fixed links. Kept values must be exactly what a fresh build gives."""
+
+from __future__ import annotations
+
+import re
+
+from flask import Flask
+
+from tests.conftest import PASSWORD
+from tests.helpers import csrf_from
+
+STYLESHEET = re.compile(r'<link rel="stylesheet" href="([^"]+)">')
+
+
+def test_a_session_keeps_one_signed_token_and_it_is_accepted(app: Flask, client, make_user):
+    user = make_user("educator")
+    first = csrf_from(client.get("/login").get_data(as_text=True))
+    again = csrf_from(client.get("/login").get_data(as_text=True))
+    assert again == first  # kept: Flask-WTF alone would sign it again with a new timestamp
+    other = csrf_from(app.test_client().get("/login").get_data(as_text=True))
+    assert other != first  # another browser, another token
+    signed_in = client.post(
+        "/login", data={"csrf_token": again, "email": user.email, "password": PASSWORD}
+    )
+    assert signed_in.status_code == 302 and signed_in.headers["Location"] == "/educator/"
+
+
+def test_a_token_from_another_session_is_refused(app: Flask, client, make_user):
+    user = make_user("educator")
+    foreign = csrf_from(app.test_client().get("/login").get_data(as_text=True))
+    client.get("/login")
+    refused = client.post(
+        "/login", data={"csrf_token": foreign, "email": user.email, "password": "x"}
+    )
+    assert refused.status_code == 400
+
+
+def test_fixed_links_follow_the_script_root(client):
+    at_root = client.get("/login").get_data(as_text=True)
+    assert STYLESHEET.search(at_root).group(1) == "/static/css/app.css"
+    under = client.get("/login", base_url="http://localhost/quiz/").get_data(as_text=True)
+    assert STYLESHEET.search(under).group(1) == "/quiz/static/css/app.css"
+    assert 'class="brand" href="/quiz/"' in under
+    again = client.get("/login").get_data(as_text=True)
+    assert STYLESHEET.search(again).group(1) == "/static/css/app.css"
