@@ -28,6 +28,8 @@ begin_mode = contextvars.ContextVar("begin_mode", default="BEGIN IMMEDIATE")
 autocommit_reads = contextvars.ContextVar("autocommit_reads", default=False)
 #: How an SQLite connection's transaction began (``conn.info``): one of the modes, or this.
 AUTOCOMMIT_READ = "autocommit read"
+#: SQLite: the request read before ``start_writing()``, and reads again once its writes end.
+reads_again = contextvars.ContextVar("reads_again", default=False)
 SQLITE_BUSY_TIMEOUT_MS = 15000
 SQLITE_MMAP_BYTES = 256 * 1024 * 1024
 SQLITE_CHECKPOINT_PAGES = 10000
@@ -83,16 +85,23 @@ def start_writing(db_session: Session | None = None) -> None:
             db_session.bind = writer
         return
     if db_session.in_transaction():
-        if db_session.connection().info.get("quizapp_begin") in ("BEGIN", AUTOCOMMIT_READ):
-            db_session.commit()  # nothing was written: ends the read (or nothing, in autocommit)
-    if was == "BEGIN":
-        # Once these writes are committed or rolled back, what follows (rendering the page, a
-        # lazy load) reads again, without holding the lock.
-        def _read_again(_session: Session) -> None:
-            begin_mode.set("BEGIN")
+        conn = db_session.connection()
+        began = conn.info.get("quizapp_begin")
+        if began == AUTOCOMMIT_READ:  # nothing began in SQLite: lock on this same connection
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            conn.info["quizapp_begin"] = "BEGIN IMMEDIATE"
+        elif began == "BEGIN":
+            db_session.commit()  # nothing was written: ends the read
+    # Once these writes are committed or rolled back, what follows (rendering the page, a lazy
+    # load) reads again, without holding the lock (see _reads_again).
+    reads_again.set(was == "BEGIN")
 
-        event.listen(db_session, "after_commit", _read_again, once=True)
-        event.listen(db_session, "after_rollback", _read_again, once=True)
+
+def _reads_again(_session: Session) -> None:
+    """After a commit or rollback: a request whose writes are done reads again."""
+    if reads_again.get():
+        reads_again.set(False)
+        begin_mode.set("BEGIN")
 
 
 def make_engine(url: str, echo: bool = False, strict: bool = False) -> sa.Engine:
@@ -176,6 +185,9 @@ def init_app(app: Flask) -> None:
         strict=app.config["TESTING"],
     )
     factory = sessionmaker(bind=engine, expire_on_commit=False)
+    if engine.dialect.name == "sqlite":
+        event.listen(factory, "after_commit", _reads_again)
+        event.listen(factory, "after_rollback", _reads_again)
     reader = engine
     if engine.dialect.name == "postgresql":
         reader = engine.execution_options(isolation_level="AUTOCOMMIT")

@@ -54,6 +54,7 @@ def init_app(app: Flask) -> None:
         request.environ["quizapp.begin_tokens"] = (
             db.begin_mode.set("BEGIN" if reads else "BEGIN IMMEDIATE"),
             db.autocommit_reads.set(reads),
+            db.reads_again.set(False),
         )
 
     @app.teardown_request
@@ -62,6 +63,7 @@ def init_app(app: Flask) -> None:
         if tokens is not None:
             db.begin_mode.reset(tokens[0])
             db.autocommit_reads.reset(tokens[1])
+            db.reads_again.reset(tokens[2])
 
 
 def audit(
