@@ -113,11 +113,13 @@ def patients_page(
 
 
 def _fill_topics_to_discuss(db: Session, rows: list[Row]) -> None:
-    """Unmastered topics of every started assignment on the page: two queries in all."""
+    """Unmastered topics of every started assignment on the page: two queries in all. A ready
+    patient has none: "ready" is stored when the last round closes, only when every topic asked
+    was mastered, and nothing is answered after that, so their answers are not read."""
     started = {
         r.assignment.id: r
         for r in rows
-        if r.assignment and r.status not in (st.NOT_STARTED, st.READING)
+        if r.assignment and r.status not in (st.NOT_STARTED, st.READING, st.READY)
     }
     if not started:
         return

@@ -54,9 +54,7 @@ def add_version(
         stem=spec.stem,
         explanation=spec.explanation,
         source_excerpt=spec.source_excerpt,
-        reading_grade=grade(
-            patient_text(spec.stem, spec.explanation, [(c.text, c.feedback) for c in spec.choices])
-        ),
+        reading_grade=_reading_grade(spec),
         created_by_id=author_id,
         choices=[
             Choice(position=n, text=c.text, is_correct=c.correct, feedback=c.feedback)
@@ -65,6 +63,12 @@ def add_version(
     )
     db.add(version)
     return version
+
+
+def _reading_grade(spec: QuestionSpec) -> float | None:
+    return grade(
+        patient_text(spec.stem, spec.explanation, [(c.text, c.feedback) for c in spec.choices])
+    )
 
 
 def load_bank(db: Session, slug: str) -> Bank | None:
@@ -104,17 +108,11 @@ def import_bank(
         bank.document.title = title
     topics = _sync_topics(db, bank, spec.topics)
     by_key = {q.key: q for q in bank.questions}
+    new: list[QuestionSpec] = []
     for question_spec in spec.questions:
         question = by_key.pop(question_spec.key, None)
         if question is None:
-            question = Question(
-                bank=bank,
-                topic=topics[question_spec.topic],
-                key=question_spec.key,
-                status=question_spec.status,
-            )
-            db.add(question)
-            add_version(db, question, question_spec, author_id)
+            new.append(question_spec)
             report.created += 1
             continue
         changed = False
@@ -136,8 +134,59 @@ def import_bank(
             gone.status = QuestionStatus.RETIRED
             report.retired += 1
     db.flush()
+    if new:
+        _insert_questions(db, bank, topics, new, author_id)
     report.banks.append(spec.slug)
     return bank
+
+
+def _insert_questions(
+    db: Session,
+    bank: Bank,
+    topics: dict[str, Topic],
+    specs: list[QuestionSpec],
+    author_id: int | None,
+) -> None:
+    """New questions with their first versions and choices: three bulk INSERTs instead of one
+    ORM object per row (a 1,000-question bank: about 6,000 rows)."""
+    question_ids = db.scalars(
+        sa.insert(Question).returning(Question.id, sort_by_parameter_order=True),
+        [
+            {"bank_id": bank.id, "topic_id": topics[s.topic].id, "key": s.key, "status": s.status}
+            for s in specs
+        ],
+    ).all()
+    version_ids = db.scalars(
+        sa.insert(QuestionVersion).returning(QuestionVersion.id, sort_by_parameter_order=True),
+        [
+            {
+                "question_id": question_id,
+                "number": 1,
+                "kind": s.kind,
+                "stem": s.stem,
+                "explanation": s.explanation,
+                "source_excerpt": s.source_excerpt,
+                "reading_grade": _reading_grade(s),
+                "created_by_id": author_id,
+            }
+            for question_id, s in zip(question_ids, specs, strict=True)
+        ],
+    ).all()
+    db.execute(
+        sa.insert(Choice),
+        [
+            {
+                "version_id": version_id,
+                "position": n,
+                "text": c.text,
+                "is_correct": c.correct,
+                "feedback": c.feedback,
+            }
+            for version_id, s in zip(version_ids, specs, strict=True)
+            for n, c in enumerate(s.choices)
+        ],
+    )
+    db.expire(bank, ["questions"])  # loaded before these rows: read again on next use
 
 
 def _sync_topics(db: Session, bank: Bank, specs: tuple[TopicSpec, ...]) -> dict[str, Topic]:

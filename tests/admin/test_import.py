@@ -201,3 +201,19 @@ def test_an_upload_over_the_request_limit_gets_a_friendly_page(admin_client, dbs
     response = upload(admin_client, b"a" * (3 * 1024 * 1024), DOCUMENT.encode())
     assert response.status_code == 413
     assert "That file is too large" in response.get_data(as_text=True)
+
+
+def test_an_imported_bank_reads_back_as_its_file_in_the_same_session(dbs):
+    """New questions go in as bulk INSERTs: the bank in the session shows them all, in file order,
+    each with its first version, choices in order and reading grade."""
+    from quizapp.domain import bankload
+    from quizapp.operations import banks as bank_ops
+
+    spec = bankload.load(BUNDLED).specs[0]
+    bank = bank_ops.import_bank(dbs, spec, bank_ops.ImportReport())
+    assert bank_ops.spec_from_bank(bank).questions == spec.questions
+    assert all(q.current.number == 1 and q.current.reading_grade for q in bank.questions)
+    dbs.commit()
+    again = bank_ops.ImportReport()
+    bank_ops.import_bank(dbs, spec, again)
+    assert (again.created, again.unchanged) == (0, len(spec.questions))
