@@ -196,18 +196,27 @@ def _question_ids(db: Session, round_: Round) -> list[int]:
 
 
 _rounds, _responses = Round.__table__, Response.__table__
-_LOCK_ROUND = (
-    sa.select(_rounds.c.finished_at)
-    .where(_rounds.c.id == sa.bindparam("round_id"))
-    .with_for_update()
+_ROUND_FINISHED_AT = sa.select(_rounds.c.finished_at).where(
+    _rounds.c.id == sa.bindparam("round_id")
 )
 _RESPONSE_ID = sa.select(_responses.c.id).where(
     _responses.c.round_id == sa.bindparam("round_id"),
     _responses.c.question_version_id == sa.bindparam("version_id"),
 )
-#: INSERT ... ON CONFLICT DO NOTHING RETURNING id, in each engine's dialect.
+#: The answer, stored only while its round is open and only once: INSERT ... SELECT from the open
+#: round ... ON CONFLICT DO NOTHING RETURNING id, in each engine's dialect. No row back: the
+#: round is closed (or gone), or the question was answered already.
 _INSERT_RESPONSE = {
     name: insert(_responses)
+    .from_select(
+        ["round_id", "question_version_id", "is_correct", "answered_at"],
+        sa.select(
+            _rounds.c.id,
+            sa.bindparam("version_id", type_=_responses.c.question_version_id.type),
+            sa.bindparam("is_correct", type_=_responses.c.is_correct.type),
+            sa.bindparam("now", type_=_responses.c.answered_at.type),
+        ).where(_rounds.c.id == sa.bindparam("round_id"), _rounds.c.finished_at.is_(None)),
+    )
     .on_conflict_do_nothing(index_elements=["round_id", "question_version_id"])
     .returning(_responses.c.id)
     for name, insert in (("postgresql", pg_insert), ("sqlite", sqlite_insert))
@@ -228,44 +237,42 @@ def record_answer(
     RoundClosed; no choice, or two for a one-answer question, is a QuizError.
 
     The busiest write in the app, so it is lean: statements built once, run on the session's
-    connection, no ORM objects. The round row is locked (PostgreSQL; SQLite writers already queue)
-    and read in one statement; the answer goes in with ON CONFLICT DO NOTHING, so a second copy
-    (a double click) inserts nothing. Four statements when all is well."""
+    connection, no ORM objects, three statements when all is well. The answer goes in only from
+    an open round and with ON CONFLICT DO NOTHING, in one statement: a second copy (a double
+    click) inserts nothing. No lock is needed against a round being finished meanwhile: a round
+    finishes only once every question in it has an answer, so while this one has none it cannot
+    finish, and once it has one a second insert does nothing."""
     conn = db.connection()
-    finished_at = conn.execute(_LOCK_ROUND, {"round_id": round_id}).scalar_one()
     chosen = sorted(set(chosen_ids) & set(version.choice_ids))
-    problem = None
-    if finished_at is not None:
-        problem = RoundClosed(
+    valid = bool(chosen) and (kinds.KINDS[version.kind].input_type != "radio" or len(chosen) == 1)
+    now = utcnow()
+    if valid:
+        response_id = conn.execute(
+            _INSERT_RESPONSE[conn.dialect.name],
+            {
+                "round_id": round_id,
+                "version_id": version.id,
+                "is_correct": kinds.grade(chosen, version.correct_ids),
+                "now": now,
+            },
+        ).scalar()
+        if response_id is not None:
+            conn.execute(
+                _INSERT_CHOICES, [{"response_id": response_id, "choice_id": c} for c in chosen]
+            )
+            conn.execute(_TOUCH_ASSIGNMENT, {"assignment_id": assignment_id, "now": now})
+            return response_id, True
+    # Not stored. An answer given before stands (a double click, or another request a moment
+    # ago); else say why: the round is over, or the choice is not a valid answer.
+    existing = conn.execute(_RESPONSE_ID, {"round_id": round_id, "version_id": version.id})
+    response_id = existing.scalar()
+    if response_id is not None:
+        return response_id, False
+    if conn.execute(_ROUND_FINISHED_AT, {"round_id": round_id}).scalar() is not None or valid:
+        raise RoundClosed(
             "This round is over, so this answer was not saved. Your other answers are safe."
         )
-    elif not chosen or (kinds.KINDS[version.kind].input_type == "radio" and len(chosen) != 1):
-        problem = QuizError(
-            "Please choose an answer." if not chosen else "Please choose only one answer."
-        )
-    if problem is not None:  # unless it was answered before: then that answer stands
-        existing = conn.execute(
-            _RESPONSE_ID, {"round_id": round_id, "version_id": version.id}
-        ).scalar()
-        if existing is not None:
-            return existing, False
-        raise problem
-    now = utcnow()
-    response_id = conn.execute(
-        _INSERT_RESPONSE[conn.dialect.name],
-        {
-            "round_id": round_id,
-            "question_version_id": version.id,
-            "is_correct": kinds.grade(chosen, version.correct_ids),
-            "answered_at": now,
-        },
-    ).scalar()
-    if response_id is None:  # another request stored this answer a moment ago: keep that one
-        existing = conn.execute(_RESPONSE_ID, {"round_id": round_id, "version_id": version.id})
-        return existing.scalar_one(), False
-    conn.execute(_INSERT_CHOICES, [{"response_id": response_id, "choice_id": c} for c in chosen])
-    conn.execute(_TOUCH_ASSIGNMENT, {"assignment_id": assignment_id, "now": now})
-    return response_id, True
+    raise QuizError("Please choose an answer." if not chosen else "Please choose only one answer.")
 
 
 def response_outcome(db: Session, response_id: int) -> tuple[bool, set[int]]:

@@ -157,8 +157,9 @@ def test_on_sqlite_an_answer_holds_the_write_lock_only_to_store_it(app, in_round
     # the sign-in check and finding the question only read, in autocommit: no BEGIN
     assert lock > 0 and all(s.startswith("SELECT") for s in seen[:lock]), seen[:lock]
     locked = seen[lock + 1 :]
-    assert locked[0].startswith("SELECT rounds.finished_at")  # is the round still open?
-    assert len(writes(locked)) == len(locked) - 1 == 4, locked
+    # the answer (from the round, if still open), its choices, the last activity, the audit row
+    assert locked[0].startswith("INSERT INTO responses") and "finished_at IS NULL" in locked[0]
+    assert len(writes(locked)) == len(locked) == 4, locked
 
 
 @pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)

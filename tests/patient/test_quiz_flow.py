@@ -167,16 +167,20 @@ def test_a_second_answer_to_a_finished_round_changes_nothing(patient_client, dbs
     assert dbs.get(Response, first.id).is_correct is False  # the first answer stands
 
 
-def test_an_answer_to_a_closed_round_gets_a_clear_message_and_is_not_stored(patient_client, dbs):
+@pytest.mark.parametrize("chosen", ["right", "nothing"])
+def test_an_answer_to_a_closed_round_gets_a_clear_message_and_is_not_stored(
+    patient_client, dbs, chosen
+):
     client, assignment = patient_client
     start(client, assignment)
     url = resume(client, assignment.id).headers["Location"]
     page = client.get(url).get_data(as_text=True)
     dbs.execute(sa.update(Round).values(finished_at=sa.func.now()))  # closed in another tab
     dbs.commit()
-    response = client.post(
-        url, data={"csrf_token": csrf_from(page), "choice": pick(dbs, page, True)}
-    )
+    data = {"csrf_token": csrf_from(page)}
+    if chosen == "right":
+        data["choice"] = pick(dbs, page, True)
+    response = client.post(url, data=data)
     assert response.status_code == 409
     assert "This round is over, so this answer was not saved" in response.get_data(as_text=True)
     assert dbs.scalar(sa.select(sa.func.count(Response.id))) == 0
