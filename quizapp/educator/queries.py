@@ -76,40 +76,60 @@ def patients_page(
     per_page: int = PER_PAGE,
 ) -> Page:
     """One page of patients (all patients when ``educator_id`` is None), soonest consult first."""
-    status_col = status_expression().label("status")
-    base = (
-        sa.select(Patient, Assignment, Bank.title, status_col)
-        .outerjoin(Assignment, Assignment.patient_id == Patient.id)
-        .outerjoin(Bank, Bank.id == Assignment.bank_id)
-    )
+    # Which rows (a patient and one of their assignments, or none) are on the page, and how many
+    # match, in one query that reads only what it filters and sorts by; then the page's 25 rows
+    # with their status (two index probes each) and objects. Working out the status of every one
+    # of an educator's 500 patients to show 25 was most of the page's database time.
+    matching = sa.select(
+        Patient.id, Assignment.id.label("assignment_id"), sa.func.count().over().label("total")
+    ).outerjoin(Assignment, Assignment.patient_id == Patient.id)
     if educator_id is not None:
-        base = base.where(Patient.educator_id == educator_id)
+        matching = matching.where(Patient.educator_id == educator_id)
     if search:
         like = f"%{search.strip().lower()}%"
-        base = base.where(
+        matching = matching.where(
             sa.func.lower(Patient.display_name).like(like) | sa.func.lower(Patient.mrn).like(like)
         )
     if status in st.LABELS:
-        base = base.where(status_expression() == status)
-    # The page and the number of matching rows in one query (a window count); a separate count
-    # only for a page past the end (an old link), which then shows the last page.
-    ordered = base.add_columns(sa.func.count().over().label("total")).order_by(
-        Patient.consult_date.is_(None), Patient.consult_date, Patient.display_name, Patient.id
-    )
+        matching = matching.where(status_expression() == status)
+    matching = matching.order_by(*_ORDER)
     page = min(max(1, page), MAX_ROWS // per_page)  # a huge ?page= is the last page, not an error
-    result = db.execute(ordered.limit(per_page).offset((page - 1) * per_page)).all()
+    result = db.execute(_rows_of(matching, page, per_page)).all()
     if result:
         total = result[0].total
     elif page == 1:
         total = 0
-    else:
-        total = db.scalar(sa.select(sa.func.count()).select_from(base.subquery())) or 0
+    else:  # a page past the end (an old link): the last page
+        total = db.scalar(sa.select(sa.func.count()).select_from(matching.subquery())) or 0
         page = max(1, math.ceil(total / per_page))
-        result = db.execute(ordered.limit(per_page).offset((page - 1) * per_page)).all()
+        result = db.execute(_rows_of(matching, page, per_page)).all()
     pages = max(1, math.ceil(total / per_page))
     rows = [Row(p, a, title or "", s) for p, a, title, s, _total in result]
     _fill_topics_to_discuss(db, rows)
     return Page(rows, total, page, pages)
+
+
+#: Soonest consult first, then by name; the ids make the order total, so pages never overlap.
+_ORDER = (
+    Patient.consult_date.is_(None),
+    Patient.consult_date,
+    Patient.display_name,
+    Patient.id,
+    Assignment.id,
+)
+
+
+def _rows_of(matching: sa.Select, page: int, per_page: int) -> sa.Select:
+    """The rows of one page of ``matching``, as objects, with their status and the total."""
+    on_page = matching.limit(per_page).offset((page - 1) * per_page).subquery("on_page")
+    return (
+        sa.select(Patient, Assignment, Bank.title, status_expression().label("status"))
+        .add_columns(on_page.c.total)
+        .join(on_page, on_page.c.id == Patient.id)
+        .outerjoin(Assignment, Assignment.id == on_page.c.assignment_id)
+        .outerjoin(Bank, Bank.id == Assignment.bank_id)
+        .order_by(*_ORDER)
+    )
 
 
 def _fill_topics_to_discuss(db: Session, rows: list[Row]) -> None:

@@ -129,3 +129,43 @@ def test_csv_export_has_every_own_patient_and_neutralises_formulas(educator_clie
     assert response.mimetype == "text/csv"
     assert "Plain Paul" in text and "'=HYPERLINK" in text
     assert text.splitlines()[0].startswith("patient_id,name,mrn,consult_date")
+
+
+def test_a_patient_with_two_banks_has_a_row_for_each_across_pages(
+    educator_client, bundled_bank, dbs
+):
+    """Rows are (patient, assignment): a page break between a patient's two rows repeats and
+    loses neither, and every row keeps its own bank and status."""
+    import dataclasses
+
+    from quizapp.domain import bankload
+    from quizapp.educator.queries import patients_page
+    from quizapp.operations import banks as bank_ops
+    from tests.conftest import BUNDLED_BANK
+
+    client, educator = educator_client
+    spec = dataclasses.replace(
+        bankload.load(BUNDLED_BANK).specs[0], slug="second-bank", title="Second bank"
+    )
+    second = bank_ops.import_bank(dbs, spec, bank_ops.ImportReport())
+    rng = random.Random(3)
+    for n in range(24):
+        patient = Patient(display_name=f"P{n:02d}", educator=educator)
+        dbs.add(patient)
+        dbs.flush()
+        patient_ops.assign_bank(dbs, patient, bundled_bank, educator, rng=rng)
+    both = Patient(display_name="Z Two banks", educator=educator)
+    dbs.add(both)
+    dbs.flush()
+    for bank in (bundled_bank, second):
+        patient_ops.assign_bank(dbs, both, bank, educator, rng=rng)
+    dbs.commit()
+    first, last = (patients_page(dbs, educator.id, page=n) for n in (1, 2))
+    assert (first.total, first.pages, len(first.rows), len(last.rows)) == (26, 2, 25, 1)
+    rows = [(r.patient.display_name, r.bank_title, r.status) for r in first.rows + last.rows]
+    assert len(set(rows)) == 26
+    assert {(name, title) for name, title, _ in rows if name == "Z Two banks"} == {
+        ("Z Two banks", bundled_bank.title),
+        ("Z Two banks", "Second bank"),
+    }
+    assert "Second bank" in client.get("/educator/?page=2").get_data(as_text=True)
