@@ -94,7 +94,22 @@ def start_writing(db_session: Session | None = None) -> None:
             db_session.commit()  # nothing was written: ends the read
     # Once these writes are committed or rolled back, what follows (rendering the page, a lazy
     # load) reads again, without holding the lock (see _reads_again).
-    reads_again.set(was == "BEGIN")
+    if was == "BEGIN":  # (a second call, as the audit helper makes, must not undo this)
+        reads_again.set(True)
+
+
+def read_one_snapshot(db_session: Session | None = None) -> None:
+    """Make the rest of this request's reads see one snapshot of the database (SQLite: a deferred
+    BEGIN), not one per statement as reads in autocommit do: for a page that reads in many
+    statements what must add up, such as an export in chunks. (On PostgreSQL, under READ
+    COMMITTED, each statement has its own snapshot in a transaction too.)"""
+    db_session = db_session or session()
+    if db_session.get_bind().dialect.name != "sqlite":
+        return
+    conn = db_session.connection()
+    if conn.info.get("quizapp_begin") == AUTOCOMMIT_READ:
+        conn.exec_driver_sql("BEGIN")
+        conn.info["quizapp_begin"] = "BEGIN"
 
 
 def _reads_again(_session: Session) -> None:

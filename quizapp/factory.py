@@ -42,10 +42,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     db.init_app(app)
     app.extensions["quizapp.versions"] = VersionCache()  # immutable rows, kept per worker
+    # First: its BEGIN choice must precede every query, the sign-in check's included (the CSRF
+    # and rate-limit checks run before the view, and their error pages show who is signed in).
+    requests.init_app(app)
     csrf.init_app(app)
     render_cache.init_app(app)  # after csrf: its csrf_token() replaces Flask-WTF's
     limiter.init_app(app)
-    requests.init_app(app)  # first: its BEGIN choice must precede the sign-in check's first query
     sessions.init_app(app)
     headers.init_app(app)
     errors.init_app(app)

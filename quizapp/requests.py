@@ -30,16 +30,6 @@ def init_app(app: Flask) -> None:
     quizapp.db.begin_mode)."""
     app.url_map.converters["int"] = DatabaseIntConverter  # before any blueprint adds its rules
 
-    @app.before_request
-    def _refuse_nul_bytes() -> None:
-        # No person types a NUL, and PostgreSQL cannot store one in text (it would be a 500 at
-        # the first query, or in the audit of a 404). Uploaded files may hold any bytes.
-        texts = [request.path]
-        for pairs in (request.args, request.form):
-            texts += [part for pair in pairs.items(multi=True) for part in pair]
-        if any("\x00" in (text or "") for text in texts):
-            abort(400)
-
     sqlite = db.state(app).engine.dialect.name == "sqlite"
 
     @app.before_request
@@ -56,6 +46,16 @@ def init_app(app: Flask) -> None:
             db.autocommit_reads.set(reads),
             db.reads_again.set(False),
         )
+
+    @app.before_request
+    def _refuse_nul_bytes() -> None:
+        # No person types a NUL, and PostgreSQL cannot store one in text (it would be a 500 at
+        # the first query, or in the audit of a 404). Uploaded files may hold any bytes.
+        texts = [request.path]
+        for pairs in (request.args, request.form):
+            texts += [part for pair in pairs.items(multi=True) for part in pair]
+        if any("\x00" in (text or "") for text in texts):
+            abort(400)
 
     @app.teardown_request
     def _reset_begin(_exc: BaseException | None) -> None:

@@ -122,6 +122,7 @@ def test_once_a_reads_writes_end_it_reads_again_without_the_lock(app, begins, en
             session = db.session()
             session.execute(sa.select(1))
             db.start_writing()
+            db.start_writing()  # a second call (the audit helper's) changes nothing
             session.connection().execute(
                 sa.insert(AuditEvent.__table__), {"action": "test.write", "at": utcnow()}
             )
@@ -130,3 +131,16 @@ def test_once_a_reads_writes_end_it_reads_again_without_the_lock(app, begins, en
         finally:
             db.begin_mode.reset(token)
     assert begins == ["BEGIN", "BEGIN IMMEDIATE", "BEGIN"]
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_the_csv_export_reads_one_snapshot_and_locks_only_for_its_audit_row(
+    client, make_user, make_patient, login, begins
+):
+    educator = make_user("educator")
+    make_patient(educator=educator)
+    login(client, educator)
+    begins.clear()
+    assert client.get("/educator/patients.csv").status_code == 200
+    # its chunks read in one deferred transaction, then the lock only to write the audit event
+    assert begins == ["BEGIN", "BEGIN IMMEDIATE"]

@@ -60,6 +60,7 @@ def export_csv() -> ResponseReturnValue:
     writer.writerow(
         ["patient_id", "name", "mrn", "consult_date", "bank", "status", "topics_to_discuss"]
     )
+    db.read_one_snapshot()  # the pages of the export add up, whatever is enrolled meanwhile
     page, number = None, 1
     while page is None or number <= page.pages:
         page = queries.patients_page(db.session(), _scope(), page=number, per_page=500)
