@@ -26,17 +26,24 @@ def _signed(secret_key: str, raw: str) -> str:
     return URLSafeTimedSerializer(secret_key, salt=SALT).dumps(raw)
 
 
+def _secret() -> str:
+    return current_app.config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key
+
+
+def _keep_token() -> None:
+    """Put the session's kept token where Flask-WTF looks first (``g``), so the CSRF field of a
+    form a view builds carries it too. A session's first page (no raw token yet) is left to
+    Flask-WTF."""
+    if FIELD not in g:
+        raw = session.get(FIELD)
+        if isinstance(raw, str):
+            setattr(g, FIELD, _signed(_secret(), raw))
+
+
 def csrf_token() -> str:
     """The session's CSRF token, signed; the same value Flask-WTF's ``generate_csrf`` gives."""
-    token = g.get(FIELD)
-    if token is None:
-        raw = session.get(FIELD)
-        if not isinstance(raw, str):
-            return generate_csrf()  # a new session: Flask-WTF makes the raw token
-        secret = current_app.config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key
-        token = _signed(secret, raw)
-        setattr(g, FIELD, token)  # what generate_csrf returns for the rest of the request
-    return token
+    _keep_token()
+    return g.get(FIELD) or generate_csrf()  # a new session: Flask-WTF makes the raw token
 
 
 @functools.lru_cache(maxsize=256)
@@ -53,8 +60,10 @@ def fixed_url(endpoint: str, filename: str | None = None) -> str:
 
 def init_app(app: Flask) -> None:
     """Offer both to templates. ``csrf_token()`` replaces Flask-WTF's, which it offers through a
-    context processor: this one runs after it, so its value wins."""
+    context processor: this one runs after it, so its value wins. Before each view, the kept
+    token is put where Flask-WTF's forms look for it."""
     app.jinja_env.globals["fixed_url"] = fixed_url
     if app.config.get("WTF_CSRF_TIME_LIMIT") is None:
-        cached = {FIELD: csrf_token}
-        app.context_processor(lambda: cached)
+        offered = {FIELD: csrf_token}
+        app.context_processor(lambda: offered)
+        app.before_request(_keep_token)  # before a view builds a form, which signs its token
