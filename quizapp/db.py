@@ -88,8 +88,7 @@ def start_writing(db_session: Session | None = None) -> None:
         conn = db_session.connection()
         began = conn.info.get("quizapp_begin")
         if began == AUTOCOMMIT_READ:  # nothing began in SQLite: lock on this same connection
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
-            conn.info["quizapp_begin"] = "BEGIN IMMEDIATE"
+            _begin(conn, "BEGIN IMMEDIATE")
         elif began == "BEGIN":
             db_session.commit()  # nothing was written: ends the read
     # Once these writes are committed or rolled back, what follows (rendering the page, a lazy
@@ -108,8 +107,14 @@ def read_one_snapshot(db_session: Session | None = None) -> None:
         return
     conn = db_session.connection()
     if conn.info.get("quizapp_begin") == AUTOCOMMIT_READ:
-        conn.exec_driver_sql("BEGIN")
-        conn.info["quizapp_begin"] = "BEGIN"
+        _begin(conn, "BEGIN")
+
+
+def _begin(conn: sa.Connection, mode: str) -> None:
+    """SQLite: begin a transaction on ``conn`` as ``mode`` says, and remember how it began."""
+    if mode not in ("", AUTOCOMMIT_READ):  # no BEGIN: the driver runs each statement on its own
+        conn.exec_driver_sql(mode)
+    conn.info["quizapp_begin"] = mode
 
 
 def _reads_again(_session: Session) -> None:
@@ -180,11 +185,7 @@ def _configure_sqlite(engine: sa.Engine, strict: bool) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(conn: sa.Connection) -> None:
         mode = begin_mode.get()
-        if autocommit_reads.get() and mode == "BEGIN":
-            mode = AUTOCOMMIT_READ  # no BEGIN: the driver runs each statement on its own
-        elif mode:
-            conn.exec_driver_sql(mode)
-        conn.info["quizapp_begin"] = mode
+        _begin(conn, AUTOCOMMIT_READ if autocommit_reads.get() and mode == "BEGIN" else mode)
 
     if strict:
         _refuse_writes_in_reads(

@@ -50,25 +50,33 @@ def add_version(
     version = QuestionVersion(
         question=question,
         number=number,
-        kind=spec.kind,
-        stem=spec.stem,
-        explanation=spec.explanation,
-        source_excerpt=spec.source_excerpt,
-        reading_grade=_reading_grade(spec),
-        created_by_id=author_id,
-        choices=[
-            Choice(position=n, text=c.text, is_correct=c.correct, feedback=c.feedback)
-            for n, c in enumerate(spec.choices)
-        ],
+        **_version_values(spec, author_id),
+        choices=[Choice(**values) for values in _choice_values(spec)],
     )
     db.add(version)
     return version
 
 
-def _reading_grade(spec: QuestionSpec) -> float | None:
-    return grade(
-        patient_text(spec.stem, spec.explanation, [(c.text, c.feedback) for c in spec.choices])
-    )
+def _version_values(spec: QuestionSpec, author_id: int | None) -> dict:
+    """A new version's columns from ``spec`` (all but its question and number)."""
+    return {
+        "kind": spec.kind,
+        "stem": spec.stem,
+        "explanation": spec.explanation,
+        "source_excerpt": spec.source_excerpt,
+        "reading_grade": grade(
+            patient_text(spec.stem, spec.explanation, [(c.text, c.feedback) for c in spec.choices])
+        ),
+        "created_by_id": author_id,
+    }
+
+
+def _choice_values(spec: QuestionSpec) -> list[dict]:
+    """A new version's choices' columns from ``spec``, in order (all but their version)."""
+    return [
+        {"position": n, "text": c.text, "is_correct": c.correct, "feedback": c.feedback}
+        for n, c in enumerate(spec.choices)
+    ]
 
 
 def load_bank(db: Session, slug: str) -> Bank | None:
@@ -159,31 +167,16 @@ def _insert_questions(
     version_ids = db.scalars(
         sa.insert(QuestionVersion).returning(QuestionVersion.id, sort_by_parameter_order=True),
         [
-            {
-                "question_id": question_id,
-                "number": 1,
-                "kind": s.kind,
-                "stem": s.stem,
-                "explanation": s.explanation,
-                "source_excerpt": s.source_excerpt,
-                "reading_grade": _reading_grade(s),
-                "created_by_id": author_id,
-            }
+            {"question_id": question_id, "number": 1, **_version_values(s, author_id)}
             for question_id, s in zip(question_ids, specs, strict=True)
         ],
     ).all()
     db.execute(
         sa.insert(Choice),
         [
-            {
-                "version_id": version_id,
-                "position": n,
-                "text": c.text,
-                "is_correct": c.correct,
-                "feedback": c.feedback,
-            }
+            {"version_id": version_id, **values}
             for version_id, s in zip(version_ids, specs, strict=True)
-            for n, c in enumerate(s.choices)
+            for values in _choice_values(s)
         ],
     )
     db.expire(bank, ["questions"])  # loaded before these rows: read again on next use

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased
 
 from quizapp.models import Assignment, Patient, Response, Round, RoundItem
-from quizapp.security.sessions import PatientPrincipal
+from quizapp.security.sessions import PATIENT_SIGN_IN, PatientPrincipal
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,11 +74,7 @@ _ITEM = _AT.where(Assignment.patient_id == sa.bindparam("patient_id"))
 _at = _AT.subquery("item")
 #: The sign-in check and the question in one statement: the patient row when the token is current,
 #: with the question's columns when it is theirs (a LEFT JOIN: NULLs when it is not).
-_SIGNED_IN_ITEM = (
-    sa.select(Patient.id, Patient.display_name, Patient.session_token, *_at.c)
-    .outerjoin(_at, _at.c.patient_id == Patient.id)
-    .where(Patient.id == sa.bindparam("patient_id"), Patient.session_token == sa.bindparam("token"))
-)
+_SIGNED_IN_ITEM = PATIENT_SIGN_IN.add_columns(*_at.c).outerjoin(_at, _at.c.patient_id == Patient.id)
 
 
 def _params(patient_id: int, assignment_id: int, number: int, position: int) -> dict[str, int]:

@@ -57,8 +57,10 @@ class PatientPrincipal:
 _STAFF = sa.select(User).where(
     User.id == sa.bindparam("id"), User.session_token == sa.bindparam("token")
 )
-_PATIENT = sa.select(Patient.id, Patient.display_name, Patient.session_token).where(
-    Patient.id == sa.bindparam("id"), Patient.session_token == sa.bindparam("token")
+#: A patient with their current token: the columns of a PatientPrincipal (pages that fold the
+#: check into their own query add theirs to it).
+PATIENT_SIGN_IN = sa.select(Patient.id, Patient.display_name, Patient.session_token).where(
+    Patient.id == sa.bindparam("patient_id"), Patient.session_token == sa.bindparam("token")
 )
 
 
@@ -88,15 +90,16 @@ def load_principal(cookie_id: str) -> User | PatientPrincipal | None:
     raw_id, _, token = rest.partition(":")
     if not raw_id.isdigit() or not token:
         return None
-    params = {"id": int(raw_id), "token": token}
+    principal_id = int(raw_id)
     if kind == "patient":
         check = _PAGE_CHECKS.get(request.endpoint or "")
         if check is not None:
-            return check(params["id"], token)
-        row = db.session().execute(_PATIENT, params).first()
+            return check(principal_id, token)
+        params = {"patient_id": principal_id, "token": token}
+        row = db.session().execute(PATIENT_SIGN_IN, params).first()
         return None if row is None else PatientPrincipal(*row)
     if kind == "staff":
-        user = db.session().scalar(_STAFF, params)
+        user = db.session().scalar(_STAFF, {"id": principal_id, "token": token})
         if user is not None and user.is_active:
             return user
     return None
