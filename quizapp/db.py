@@ -78,19 +78,18 @@ def start_writing(db_session: Session | None = None) -> None:
     was = begin_mode.get()
     begin_mode.set("BEGIN IMMEDIATE")
     autocommit_reads.set(False)
-    if db_session.get_bind().dialect.name != "sqlite":
-        writer = state().engine
-        if db_session.bind is not writer:
-            db_session.commit()  # nothing is pending in autocommit: this lets the connection go
-            db_session.bind = writer
+    conn = db_session.connection()  # the request's connection (see connection())
+    if conn.dialect.name != "sqlite":
+        if conn.get_execution_options().get("isolation_level") == "AUTOCOMMIT":
+            db_session.commit()  # nothing is pending in autocommit: this ends the read
+            # The same connection, in transactions again (reset when it goes back to the pool).
+            conn.execution_options(isolation_level=state().engine.dialect.default_isolation_level)
         return
-    if db_session.in_transaction():
-        conn = db_session.connection()
-        began = conn.info.get("quizapp_begin")
-        if began == AUTOCOMMIT_READ:  # nothing began in SQLite: lock on this same connection
-            _begin(conn, "BEGIN IMMEDIATE")
-        elif began == "BEGIN":
-            db_session.commit()  # nothing was written: ends the read
+    began = conn.info.get("quizapp_begin")
+    if began == AUTOCOMMIT_READ:  # nothing began in SQLite: lock on this same connection
+        _begin(conn, "BEGIN IMMEDIATE")
+    elif began == "BEGIN":
+        db_session.commit()  # nothing was written: ends the read
     # Once these writes are committed or rolled back, what follows (rendering the page, a lazy
     # load) reads again, without holding the lock (see _reads_again).
     if was == "BEGIN":  # (a second call, as the audit helper makes, must not undo this)
@@ -216,12 +215,26 @@ def state(app: Flask | None = None) -> DatabaseState:
     return (app or current_app).extensions["quizapp.db"]
 
 
-def session() -> Session:
-    """The session of the current app context, created on first use."""
-    if "db_session" not in g:
+def connection() -> sa.Connection:
+    """The connection of the current app context: checked out on first use (from the reader in a
+    request that reads, see ``autocommit_reads``), returned at teardown. The session runs on it,
+    and the busiest pages run their first query on it as a Core statement, without the ORM's
+    per-statement work."""
+    conn: sa.Connection | None = g.get("db_connection")
+    if conn is None:
         db_state = state()
-        bind = db_state.reader if autocommit_reads.get() else db_state.engine
-        g.db_session = db_state.sessionmaker(bind=bind)
+        engine = db_state.reader if autocommit_reads.get() else db_state.engine
+        conn = g.db_connection = engine.connect()
+    return conn
+
+
+def session() -> Session:
+    """The session of the current app context, created on first use, on its connection. It takes
+    over a transaction a Core statement began there: its commit commits it."""
+    if "db_session" not in g:
+        g.db_session = state().sessionmaker(
+            bind=connection(), join_transaction_mode="control_fully"
+        )
     return g.db_session
 
 
@@ -229,3 +242,6 @@ def _remove_session(_exc: BaseException | None) -> None:
     db_session: Session | None = g.pop("db_session", None)
     if db_session is not None:
         db_session.close()  # rolls back anything not committed
+    conn: sa.Connection | None = g.pop("db_connection", None)
+    if conn is not None:
+        conn.close()  # back to the pool, rolled back

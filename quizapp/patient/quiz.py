@@ -102,7 +102,7 @@ def _sign_in_and_locate(patient_id: int, token: str) -> PatientPrincipal | None:
     """The sign-in check of the question and feedback pages, which also finds their question."""
     args = request.view_args or {}
     principal, g.located_item = sign_in_and_locate(
-        db.session(), patient_id, token, args["assignment_id"], args["number"], args["position"]
+        db.connection(), patient_id, token, args["assignment_id"], args["number"], args["position"]
     )
     return principal
 
@@ -111,7 +111,7 @@ def _located(assignment_id: int, number: int, position: int) -> LocatedItem:
     if "located_item" in g:  # found by the sign-in check
         item = g.located_item
     else:
-        item = locate_item(db.session(), current_user.id, assignment_id, number, position)
+        item = locate_item(db.connection(), current_user.id, assignment_id, number, position)
     if item is None:
         abort(404)
     return item
