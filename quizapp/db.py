@@ -64,13 +64,17 @@ def reads_first(view: F) -> F:
     return view
 
 
-def start_writing(db_session: Session | None = None) -> None:
+def start_writing(db_session: Session | None = None, *, one_statement: bool = False) -> None:
     """Say that what follows writes. On SQLite a GET's reads ran in autocommit (or, after an
     earlier write, in a deferred BEGIN, which never waits for a writer): this ends the read so the
     writes that follow run in a short transaction that takes the write lock first (BEGIN
     IMMEDIATE), and the lock is held only for the writes, not for the whole page. On PostgreSQL it
     leaves autocommit, so the writes that follow are one transaction again. In a transaction begun
     for writing (a POST not marked ``reads_first``), it changes nothing.
+
+    With ``one_statement`` the caller says its writes are a single statement: on PostgreSQL that
+    statement then runs in autocommit, atomic on its own, without the BEGIN and COMMIT round
+    trips (the answer, see quizapp.operations.quiz.record_answer). SQLite takes its lock as usual.
 
     What was read before it is not locked: write nothing that depends on it staying true (an
     audit event, a first "started reading" time)."""
@@ -80,6 +84,8 @@ def start_writing(db_session: Session | None = None) -> None:
     autocommit_reads.set(False)
     conn = db_session.connection()  # the request's connection (see connection())
     if conn.dialect.name != "sqlite":
+        if one_statement:
+            return
         if conn.get_execution_options().get("isolation_level") == "AUTOCOMMIT":
             db_session.commit()  # nothing is pending in autocommit: this ends the read
             # The same connection, in transactions again (reset when it goes back to the pool).

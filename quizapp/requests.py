@@ -30,17 +30,12 @@ def init_app(app: Flask) -> None:
     quizapp.db.begin_mode)."""
     app.url_map.converters["int"] = DatabaseIntConverter  # before any blueprint adds its rules
 
-    sqlite = db.state(app).engine.dialect.name == "sqlite"
-
     @app.before_request
     def _choose_begin() -> None:
         # GETs read in autocommit (a view that also writes calls db.start_writing() first;
-        # audit() does), and so do POST views marked @db.reads_first until they call it, on
-        # SQLite only: on PostgreSQL such a POST is one transaction from its first query (leaving
-        # autocommit there means a second connection checkout).
+        # audit() does), and so do POST views marked @db.reads_first until they call it.
         view = app.view_functions.get(request.endpoint or "")
-        safe = request.method in SAFE_METHODS
-        reads = safe or (getattr(view, db.READS_FIRST, False) and sqlite)
+        reads = request.method in SAFE_METHODS or getattr(view, db.READS_FIRST, False)
         request.environ["quizapp.begin_tokens"] = (
             db.begin_mode.set("BEGIN" if reads else "BEGIN IMMEDIATE"),
             db.autocommit_reads.set(reads),
@@ -66,17 +61,14 @@ def init_app(app: Flask) -> None:
             db.reads_again.reset(tokens[2])
 
 
-def audit(
+def audit_event(
     action: str, *, patient_id: int | None = None, target: str = "", outcome: str = "ok"
-) -> None:
-    """Stage an audit event for the current principal and address (the view commits). In a GET,
-    the page's reads are done: the event is written with the write lock taken just for it."""
-    db.start_writing()
+) -> dict[str, Any]:
+    """The columns of an audit event by the current principal, from the current address."""
     principal = current_user._get_current_object() if current_user else None
     signed_in = principal is not None and principal.is_authenticated
     is_patient = signed_in and principal.role == Role.PATIENT
-    audit_ops.record(
-        db.session(),
+    return audit_ops.event(
         action,
         actor_user_id=principal.id if signed_in and not is_patient else None,
         actor_patient_id=principal.id if is_patient else None,
@@ -85,3 +77,13 @@ def audit(
         outcome=outcome,
         ip=client_address(),
     )
+
+
+def audit(
+    action: str, *, patient_id: int | None = None, target: str = "", outcome: str = "ok"
+) -> None:
+    """Stage an audit event for the current principal and address (the view commits). In a GET,
+    the page's reads are done: the event is written with the write lock taken just for it."""
+    db.start_writing()
+    event = audit_event(action, patient_id=patient_id, target=target, outcome=outcome)
+    audit_ops.write(db.session().connection(), event)

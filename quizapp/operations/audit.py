@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -16,8 +17,7 @@ log = logging.getLogger("quizapp.audit")
 _INSERT = sa.insert(AuditEvent.__table__)
 
 
-def record(
-    db: Session,
+def event(
     action: str,
     *,
     actor_user_id: int | None = None,
@@ -26,28 +26,41 @@ def record(
     target: str = "",
     outcome: str = "ok",
     ip: str = "",
-) -> None:
+) -> dict[str, Any]:
+    """The columns of one audit event, stamped now: for ``write``, or for a statement that
+    writes it together with what it records (the answer, on PostgreSQL)."""
+    return {
+        "at": utcnow(),
+        "action": action,
+        "actor_user_id": actor_user_id,
+        "actor_patient_id": actor_patient_id,
+        "patient_id": patient_id,
+        "target": target,
+        "outcome": outcome,
+        "ip": ip[:64],
+    }
+
+
+def record(db: Session, action: str, **columns: Any) -> None:
     """Write one audit event in the session's transaction (the view commits), and log its ids.
     A plain INSERT on the session's connection: nothing reads the row back in the request."""
-    db.connection().execute(
-        _INSERT,
-        {
-            "at": utcnow(),
-            "action": action,
-            "actor_user_id": actor_user_id,
-            "actor_patient_id": actor_patient_id,
-            "patient_id": patient_id,
-            "target": target,
-            "outcome": outcome,
-            "ip": ip[:64],
-        },
-    )
+    write(db.connection(), event(action, **columns))
+
+
+def write(conn: sa.Connection, values: dict[str, Any]) -> None:
+    """Write the event ``values`` (from ``event``) and log its ids."""
+    conn.execute(_INSERT, values)
+    log_written(values)
+
+
+def log_written(values: dict[str, Any]) -> None:
+    """Log the ids of an event that was written."""
     log.info(
         "audit action=%s outcome=%s user=%s patient_actor=%s patient=%s target=%s",
-        action,
-        outcome,
-        actor_user_id,
-        actor_patient_id,
-        patient_id,
-        target,
+        values["action"],
+        values["outcome"],
+        values["actor_user_id"],
+        values["actor_patient_id"],
+        values["patient_id"],
+        values["target"],
     )

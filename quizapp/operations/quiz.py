@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, selectinload
@@ -17,6 +19,7 @@ from sqlalchemy.orm import Session, selectinload
 from quizapp.domain import kinds, teach_to_goal
 from quizapp.models import (
     Assignment,
+    AuditEvent,
     Bank,
     Choice,
     Document,
@@ -30,6 +33,7 @@ from quizapp.models import (
     Topic,
     utcnow,
 )
+from quizapp.operations import audit
 from quizapp.version_cache import CachedVersion
 
 
@@ -229,39 +233,99 @@ _TOUCH_ASSIGNMENT = (
 )
 
 
+def _one_statement_answer() -> sa.Select:
+    """PostgreSQL: the answer, its choices, the assignment's last activity and the audit event in
+    one statement (data-modifying WITH queries), each of the last three only when the answer went
+    in. One statement is atomic on its own: it runs without BEGIN and COMMIT, one round trip where
+    the four writes in a transaction take six."""
+    answer = _INSERT_RESPONSE["postgresql"].cte("answer")
+    choices = sa.insert(ResponseChoice.__table__).from_select(
+        ["response_id", "choice_id"],
+        sa.select(
+            answer.c.id,
+            sa.func.unnest(sa.bindparam("choice_ids", type_=postgresql.ARRAY(sa.Integer))),
+        ),
+    )
+    touch = _TOUCH_ASSIGNMENT.where(sa.exists(sa.select(answer.c.id)))
+    audit_table = AuditEvent.__table__
+    audited = sa.insert(audit_table).from_select(
+        list(AUDIT_COLUMNS),
+        sa.select(
+            *(
+                sa.bindparam(f"audit_{name}", type_=audit_table.c[name].type)
+                for name in AUDIT_COLUMNS
+            )
+        ).select_from(answer),
+    )
+    return sa.select(answer.c.id).add_cte(
+        choices.cte("answer_choices"), touch.cte("touched"), audited.cte("audited")
+    )
+
+
+#: The audit columns the answer statement writes (see quizapp.operations.audit.event).
+AUDIT_COLUMNS = (
+    "at",
+    "action",
+    "actor_user_id",
+    "actor_patient_id",
+    "patient_id",
+    "target",
+    "outcome",
+    "ip",
+)
+_ANSWER_IN_ONE = _one_statement_answer()
+#: Run as a lambda statement: the cache key is the lambda's code, not a walk of this statement.
+_RUN_ANSWER_IN_ONE = sa.lambda_stmt(lambda: _ANSWER_IN_ONE)
+
+
 def record_answer(
-    db: Session, round_id: int, assignment_id: int, version: CachedVersion, chosen_ids: list[int]
+    db: Session,
+    round_id: int,
+    assignment_id: int,
+    version: CachedVersion,
+    chosen_ids: list[int],
+    audit_event: dict[str, Any],
 ) -> tuple[int, bool]:
-    """Store the answer to ``version`` in round ``round_id``. Returns (response id, created). An
-    item already answered keeps its first answer (created is False); a finished round refuses with
+    """Store the answer to ``version`` in round ``round_id``, with ``audit_event`` (from
+    quizapp.operations.audit.event) when it is stored. Returns (response id, created). An item
+    already answered keeps its first answer (created is False); a finished round refuses with
     RoundClosed; no choice, or two for a one-answer question, is a QuizError.
 
     The busiest write in the app, so it is lean: statements built once, run on the session's
-    connection, no ORM objects, three statements when all is well. The answer goes in only from
-    an open round and with ON CONFLICT DO NOTHING, in one statement: a second copy (a double
-    click) inserts nothing. No lock is needed against a round being finished meanwhile: a round
-    finishes only once every question in it has an answer, so while this one has none it cannot
-    finish, and once it has one a second insert does nothing."""
+    connection, no ORM objects. The answer goes in only from an open round and with ON CONFLICT
+    DO NOTHING, in one statement: a second copy (a double click) inserts nothing. No lock is
+    needed against a round being finished meanwhile: a round finishes only once every question in
+    it has an answer, so while this one has none it cannot finish, and once it has one a second
+    insert does nothing. On PostgreSQL all four writes are one statement (see
+    ``_one_statement_answer``), which the caller may run outside a transaction; on SQLite they
+    are four, in the caller's transaction."""
     conn = db.connection()
     chosen = sorted(set(chosen_ids) & set(version.choice_ids))
     valid = bool(chosen) and (kinds.KINDS[version.kind].input_type != "radio" or len(chosen) == 1)
     now = utcnow()
     if valid:
-        response_id = conn.execute(
-            _INSERT_RESPONSE[conn.dialect.name],
-            {
-                "round_id": round_id,
-                "version_id": version.id,
-                "is_correct": kinds.grade(chosen, version.correct_ids),
-                "now": now,
-            },
-        ).scalar()
-        if response_id is not None:
-            conn.execute(
-                _INSERT_CHOICES, [{"response_id": response_id, "choice_id": c} for c in chosen]
-            )
-            conn.execute(_TOUCH_ASSIGNMENT, {"assignment_id": assignment_id, "now": now})
-            return response_id, True
+        values = {
+            "round_id": round_id,
+            "version_id": version.id,
+            "is_correct": kinds.grade(chosen, version.correct_ids),
+            "now": now,
+        }
+        if conn.dialect.name == "postgresql":
+            values |= {"choice_ids": chosen, "assignment_id": assignment_id}
+            values |= {f"audit_{name}": audit_event[name] for name in AUDIT_COLUMNS}
+            response_id = conn.execute(_RUN_ANSWER_IN_ONE, values).scalar()
+            if response_id is not None:
+                audit.log_written(audit_event)
+                return response_id, True
+        else:
+            response_id = conn.execute(_INSERT_RESPONSE[conn.dialect.name], values).scalar()
+            if response_id is not None:
+                conn.execute(
+                    _INSERT_CHOICES, [{"response_id": response_id, "choice_id": c} for c in chosen]
+                )
+                conn.execute(_TOUCH_ASSIGNMENT, {"assignment_id": assignment_id, "now": now})
+                audit.write(conn, audit_event)
+                return response_id, True
     # Not stored. An answer given before stands (a double click, or another request a moment
     # ago); else say why: the round is over, or the choice is not a valid answer.
     existing = conn.execute(_RESPONSE_ID, {"round_id": round_id, "version_id": version.id})

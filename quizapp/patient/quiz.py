@@ -15,7 +15,7 @@ from quizapp.operations import quiz as quiz_ops
 from quizapp.patient.blueprint import bp, own_assignment
 from quizapp.patient.doctor_questions import questions_for_doctor
 from quizapp.patient.locate import LocatedItem, locate_item, sign_in_and_locate
-from quizapp.requests import audit
+from quizapp.requests import audit, audit_event
 from quizapp.security.roles import role_required
 from quizapp.security.sessions import PatientPrincipal, sign_in_check_for
 from quizapp.version_cache import CachedChoice, CachedVersion
@@ -144,11 +144,14 @@ def question(assignment_id: int, number: int, position: int) -> ResponseReturnVa
         chosen = [int(v) for v in request.form.getlist("choice") if v.isdigit()]
         dbs = db.session()
         version = _version(item.version_id)
-        db.start_writing()  # the lock from here to the commit: four statements
+        # The write lock from here to the commit on SQLite (four statements); on PostgreSQL
+        # the answer is one statement, outside a transaction (see quiz_ops.record_answer).
+        db.start_writing(one_statement=True)
+        event = audit_event(
+            "quiz.answer", patient_id=item.patient_id, target=f"round_item:{item.item_id}"
+        )
         try:
-            _id, created = quiz_ops.record_answer(
-                dbs, item.round_id, item.assignment_id, version, chosen
-            )
+            quiz_ops.record_answer(dbs, item.round_id, item.assignment_id, version, chosen, event)
         except quiz_ops.RoundClosed as exc:
             dbs.rollback()  # nothing was written: let the lock go before rendering
             return render_template(
@@ -158,10 +161,6 @@ def question(assignment_id: int, number: int, position: int) -> ResponseReturnVa
             dbs.rollback()
             error = str(exc)
         else:
-            if created:
-                audit(
-                    "quiz.answer", patient_id=item.patient_id, target=f"round_item:{item.item_id}"
-                )
             dbs.commit()
             return redirect(_item_url(item, position, "patient.feedback"))
     elif item.response_id is not None:
