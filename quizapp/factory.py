@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from flask import Flask
@@ -21,9 +21,24 @@ from quizapp.version_cache import VersionCache
 csrf = CSRFProtect()
 
 
+class QuizApp(Flask):
+    """Flask, remembering which views and hooks need no async adapter. Flask asks ``inspect`` on
+    every call of every hook and view (a dozen a request); the answer never changes."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._sync: dict[Callable[..., Any], Callable[..., Any]] = {}
+
+    def ensure_sync(self, func: Callable[..., Any]) -> Callable[..., Any]:
+        found = self._sync.get(func)
+        if found is None:
+            found = self._sync[func] = super().ensure_sync(func)
+        return found
+
+
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app: settings, extensions, blueprints, CLI and error pages. Nothing else."""
-    app = Flask(
+    app = QuizApp(
         __name__,
         instance_path=str(INSTANCE),
         template_folder=str(TEMPLATES),

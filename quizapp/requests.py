@@ -45,10 +45,14 @@ def init_app(app: Flask) -> None:
     @app.before_request
     def _refuse_nul_bytes() -> None:
         # No person types a NUL, and PostgreSQL cannot store one in text (it would be a 500 at
-        # the first query, or in the audit of a 404). Uploaded files may hold any bytes.
+        # the first query, or in the audit of a 404). Uploaded files may hold any bytes. The query
+        # string is checked as sent (a NUL arrives as %00); a form only when there is one.
+        query = request.query_string
         texts = [request.path]
-        for pairs in (request.args, request.form):
-            texts += [part for pair in pairs.items(multi=True) for part in pair]
+        if b"%00" in query or b"\x00" in query:
+            texts += [part for pair in request.args.items(multi=True) for part in pair]
+        if request.method not in SAFE_METHODS:
+            texts += [part for pair in request.form.items(multi=True) for part in pair]
         if any("\x00" in (text or "") for text in texts):
             abort(400)
 
