@@ -7,6 +7,8 @@ add and flush. Anything left uncommitted at teardown is rolled back.
 from __future__ import annotations
 
 import contextvars
+import select
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -33,6 +35,9 @@ reads_again = contextvars.ContextVar("reads_again", default=False)
 SQLITE_BUSY_TIMEOUT_MS = 15000
 SQLITE_MMAP_BYTES = 256 * 1024 * 1024
 SQLITE_CHECKPOINT_PAGES = 10000
+#: PostgreSQL: a pooled connection unused this long is pinged before use (see _check_before_use).
+PG_PING_AFTER_IDLE_SECONDS = 30.0
+_LAST_USED = "quizapp_last_used"
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -143,12 +148,56 @@ def make_engine(url: str, echo: bool = False, strict: bool = False) -> sa.Engine
         )
         _configure_sqlite(engine, strict)
         return engine
-    engine = sa.create_engine(sa_url, echo=echo, pool_pre_ping=True, pool_size=5, max_overflow=5)
+    engine = sa.create_engine(sa_url, echo=echo, pool_size=5, max_overflow=5)
+    _check_before_use(engine)
     if strict:
         _refuse_writes_in_reads(
             engine, lambda conn: conn.get_execution_options().get("isolation_level") == "AUTOCOMMIT"
         )
     return engine
+
+
+def _check_before_use(engine: sa.Engine) -> None:
+    """PostgreSQL: make sure a pooled connection is alive before a request uses it, without a
+    round trip when nothing says it may be dead. A server that closes a connection (a restart,
+    an administrator ending it, its idle timeout) sends a last message and closes the socket, so
+    the socket has something to read; a network that drops idle connections says nothing, so a
+    connection unused for ``PG_PING_AFTER_IDLE_SECONDS`` is pinged too. A dead connection is
+    replaced before the request sees it (SQLAlchemy's pool retries on DisconnectionError).
+    (``pool_pre_ping`` pinged every time: one more round trip on every request.)"""
+
+    @event.listens_for(engine, "connect")
+    def _connected(_dbapi_connection: Any, record: Any) -> None:
+        record.info[_LAST_USED] = time.monotonic()
+
+    @event.listens_for(engine, "checkin")
+    def _checked_in(_dbapi_connection: Any, record: Any) -> None:
+        if record is not None:
+            record.info[_LAST_USED] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _checked_out(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        last_used = record.info.get(_LAST_USED)
+        idle = last_used is None or time.monotonic() - last_used > PG_PING_AFTER_IDLE_SECONDS
+        if not idle and not _has_input(dbapi_connection):
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except Exception as exc:  # any failure: let the pool try a new connection
+            raise sa.exc.DisconnectionError("the database closed this connection") from exc
+
+
+def _has_input(dbapi_connection: Any) -> bool:
+    """Whether an idle connection's socket has something to read: a healthy idle connection has
+    nothing (we never LISTEN); a closed one has the server's last message, or end of file."""
+    fileno = getattr(dbapi_connection, "fileno", None)
+    if fileno is None:
+        return True  # cannot tell: ping
+    try:
+        readable, _, _ = select.select([fileno()], [], [], 0)
+    except (OSError, ValueError):
+        return True
+    return bool(readable)
 
 
 def _refuse_writes_in_reads(engine: sa.Engine, reading: Callable[[sa.Connection], bool]) -> None:
