@@ -66,7 +66,7 @@ _CHOICES = (
 )
 
 
-def load(db: Session, version_id: int) -> CachedVersion | None:
+def load(db: Session | sa.Connection, version_id: int) -> CachedVersion | None:
     """Read one version and its choices from the database (two indexed queries)."""
     row = db.execute(_VERSION, {"id": version_id}).one_or_none()
     if row is None:
@@ -86,7 +86,7 @@ class VersionCache:
     def __len__(self) -> int:
         return len(self._items)
 
-    def get(self, db: Session, version_id: int) -> CachedVersion | None:
+    def get(self, db: Session | sa.Connection, version_id: int) -> CachedVersion | None:
         """The version with this id, from memory or read once; None if there is none."""
         found = self._items.get(version_id)
         if found is not None:

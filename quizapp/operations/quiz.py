@@ -339,24 +339,29 @@ def record_answer(
     raise QuizError("Please choose an answer." if not chosen else "Please choose only one answer.")
 
 
-def response_outcome(db: Session, response_id: int) -> tuple[bool, set[int]]:
-    """Whether a stored answer was right, and the choice ids it picked."""
-    rows = db.execute(
-        sa.select(Response.is_correct, ResponseChoice.choice_id)
-        .join(ResponseChoice, ResponseChoice.response_id == Response.id)
-        .where(Response.id == response_id)
-    ).all()
+_OUTCOME = (
+    sa.select(Response.is_correct, ResponseChoice.choice_id)
+    .join(ResponseChoice, ResponseChoice.response_id == Response.id)
+    .where(Response.id == sa.bindparam("response_id"))
+)
+_DOCUMENT_BODY = (
+    sa.select(Document.body)
+    .join(Bank, Bank.document_id == Document.id)
+    .join(Assignment, Assignment.bank_id == Bank.id)
+    .where(Assignment.id == sa.bindparam("assignment_id"))
+)
+
+
+def response_outcome(db: Session | sa.Connection, response_id: int) -> tuple[bool, set[int]]:
+    """Whether a stored answer was right, and the choice ids it picked. (The feedback page, after
+    every answer, runs it on the request's connection: plain columns, no ORM work.)"""
+    rows = db.execute(_OUTCOME, {"response_id": response_id}).all()
     return bool(rows and rows[0][0]), {choice_id for _, choice_id in rows}
 
 
-def document_body(db: Session, assignment_id: int) -> str:
+def document_body(db: Session | sa.Connection, assignment_id: int) -> str:
     """The text of the document an assignment's bank is drawn from."""
-    return db.execute(
-        sa.select(Document.body)
-        .join(Bank, Bank.document_id == Document.id)
-        .join(Assignment, Assignment.bank_id == Bank.id)
-        .where(Assignment.id == assignment_id)
-    ).scalar_one()
+    return db.execute(_DOCUMENT_BODY, {"assignment_id": assignment_id}).scalar_one()
 
 
 def finish_round(db: Session, round_: Round) -> bool:

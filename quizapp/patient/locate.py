@@ -110,7 +110,12 @@ def locate_item(
 
 
 def sign_in_and_locate(
-    db: Session | sa.Connection, patient_id: int, token: str, assignment_id: int, number: int, position: int
+    db: Session | sa.Connection,
+    patient_id: int,
+    token: str,
+    assignment_id: int,
+    number: int,
+    position: int,
 ) -> tuple[PatientPrincipal | None, LocatedItem | None]:
     """The sign-in check of a question page and its question, in one query: (the patient, when
     ``token`` is their current one, else None; the question as ``locate_item`` finds it). On a

@@ -118,7 +118,7 @@ def _located(assignment_id: int, number: int, position: int) -> LocatedItem:
 
 
 def _version(version_id: int) -> CachedVersion:
-    version = current_app.extensions["quizapp.versions"].get(db.session(), version_id)
+    version = current_app.extensions["quizapp.versions"].get(db.connection(), version_id)
     if version is None:  # a round item's version is a foreign key: it is there
         abort(404)
     return version
@@ -186,10 +186,10 @@ def feedback(assignment_id: int, number: int, position: int) -> ResponseReturnVa
     item = _located(assignment_id, number, position)
     if item.response_id is None:
         return redirect(_item_url(item, position))
-    dbs = db.session()
+    conn = db.connection()
     version = _version(item.version_id)
-    is_correct, chosen_ids = quiz_ops.response_outcome(dbs, item.response_id)
-    document = documents.parse(quiz_ops.document_body(dbs, item.assignment_id))
+    is_correct, chosen_ids = quiz_ops.response_outcome(conn, item.response_id)
+    document = documents.parse(quiz_ops.document_body(conn, item.assignment_id))
     section = document.section_of(version.source_excerpt)
     block = documents.block_with(section, version.source_excerpt) if section else None
     return render_template(

@@ -96,7 +96,7 @@ def load_principal(cookie_id: str) -> User | PatientPrincipal | None:
         if check is not None:
             return check(principal_id, token)
         params = {"patient_id": principal_id, "token": token}
-        row = db.session().execute(PATIENT_SIGN_IN, params).first()
+        row = db.connection().execute(PATIENT_SIGN_IN, params).first()  # Core: no ORM work
         return None if row is None else PatientPrincipal(*row)
     if kind == "staff":
         user = db.session().scalar(_STAFF, {"id": principal_id, "token": token})
