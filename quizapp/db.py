@@ -7,6 +7,7 @@ add and flush. Anything left uncommitted at teardown is rolled back.
 from __future__ import annotations
 
 import contextvars
+import re
 import select
 import time
 from collections.abc import Callable
@@ -17,6 +18,7 @@ import sqlalchemy as sa
 from flask import Flask, current_app, g
 from sqlalchemy import event
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.sql.lambdas import StatementLambdaElement
 
 #: SQLite: how the request's next transaction starts. "BEGIN": it reads, with a deferred BEGIN
 #: that never waits for a writer (WAL). "BEGIN IMMEDIATE" (the default): it writes, and takes the
@@ -49,12 +51,38 @@ class DatabaseState:
     reader: sa.Engine
 
 
+#: Names given to ``prebuilt`` statements, in the order made (a test checks they are unique).
+PREBUILT_NAMES: list[str] = []
+
+
+def prebuilt(statement: sa.Executable, name: str) -> StatementLambdaElement:
+    """``statement`` (built once at import, never changed) made ready to run on the busiest pages
+    without SQLAlchemy walking it for its cache key on every execution (about 55 µs for the
+    question page's query). It becomes a lambda statement, whose cache key is the lambda's code
+    object; that object gets ``name`` so that no two prebuilt statements share a key (code
+    objects compare equal across modules otherwise). Give a unique, module-qualified name."""
+    PREBUILT_NAMES.append(name)
+
+    def build() -> sa.Executable:
+        return statement
+
+    build.__code__ = build.__code__.replace(co_name=name, co_qualname=name)
+    return sa.lambda_stmt(build, track_closure_variables=False)
+
+
 def is_sqlite(url: str | sa.URL) -> bool:
     """True when the URL names an SQLite database."""
     return sa.make_url(url).get_backend_name() == "sqlite"
 
 
 _WRITE_VERBS = ("INSERT", "UPDATE", "DELETE", "REPLAC")
+#: A WITH statement that writes (PostgreSQL's data-modifying WITH queries).
+_WRITES_IN_WITH = re.compile(r"\b(INSERT\s+INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM)\b", re.I)
+#: Writes the request may still run in autocommit: ``start_writing(one_statement=True)`` allows
+#: one (checked in tests, see ``_refuse_writes_in_reads``).
+one_statement_left: contextvars.ContextVar[int | None] = contextvars.ContextVar(
+    "one_statement_left", default=None
+)
 
 
 #: Set on a view function by ``reads_first``.
@@ -90,6 +118,7 @@ def start_writing(db_session: Session | None = None, *, one_statement: bool = Fa
     conn = db_session.connection()  # the request's connection (see connection())
     if conn.dialect.name != "sqlite":
         if one_statement:
+            one_statement_left.set(1)
             return
         if conn.get_execution_options().get("isolation_level") == "AUTOCOMMIT":
             db_session.commit()  # nothing is pending in autocommit: this ends the read
@@ -183,21 +212,23 @@ def _check_before_use(engine: sa.Engine) -> None:
             return
         try:
             engine.dialect.do_ping(dbapi_connection)
-        except Exception as exc:  # any failure: let the pool try a new connection
-            raise sa.exc.DisconnectionError("the database closed this connection") from exc
+        except Exception as exc:  # any failure: the pool tries a new connection, and drops the
+            # others made before now, which a restart has closed too
+            dead = sa.exc.DisconnectionError("the database closed this connection")
+            dead.invalidate_pool = True
+            raise dead from exc
 
 
 def _has_input(dbapi_connection: Any) -> bool:
     """Whether an idle connection's socket has something to read: a healthy idle connection has
-    nothing (we never LISTEN); a closed one has the server's last message, or end of file."""
-    fileno = getattr(dbapi_connection, "fileno", None)
-    if fileno is None:
-        return True  # cannot tell: ping
+    nothing (we never LISTEN); a closed one has the server's last message, or end of file. When
+    it cannot tell (no socket any more), it says yes, so the connection is pinged."""
     try:
-        readable, _, _ = select.select([fileno()], [], [], 0)
-    except (OSError, ValueError):
+        poller = select.poll()
+        poller.register(dbapi_connection.fileno(), select.POLLIN)
+        return bool(poller.poll(0))
+    except Exception:  # psycopg raises its own error when libpq has dropped the socket
         return True
-    return bool(readable)
 
 
 def _refuse_writes_in_reads(engine: sa.Engine, reading: Callable[[sa.Connection], bool]) -> None:
@@ -207,11 +238,21 @@ def _refuse_writes_in_reads(engine: sa.Engine, reading: Callable[[sa.Connection]
 
     @event.listens_for(engine, "before_cursor_execute")
     def _no_write_in_a_read(conn: sa.Connection, _cursor: Any, statement: str, *_: Any) -> None:
-        if statement.lstrip()[:6].upper() in _WRITE_VERBS and reading(conn):
-            raise RuntimeError(
-                "a write in a transaction begun for reading: "
-                "call db.start_writing() before this GET view writes"
-            )
+        head = statement.lstrip()[:6].upper()
+        writes = head in _WRITE_VERBS or (
+            head.startswith("WITH") and _WRITES_IN_WITH.search(statement) is not None
+        )
+        if not writes or not reading(conn):
+            return
+        left = one_statement_left.get()
+        if left:  # the one statement start_writing(one_statement=True) allowed
+            one_statement_left.set(left - 1)
+            return
+        raise RuntimeError(
+            "a write in a transaction begun for reading: "
+            "call db.start_writing() before this GET view writes"
+            + (" (one_statement=True allows one statement only)" if left == 0 else "")
+        )
 
 
 def _configure_sqlite(engine: sa.Engine, strict: bool) -> None:
@@ -293,10 +334,19 @@ def session() -> Session:
     return g.db_session
 
 
+def release() -> None:
+    """Give the current app context's session and connection back now, rolling back anything
+    not committed: for a view whose response is streamed after it returns (the app context, and
+    with it the connection, would otherwise be held until the download ends)."""
+    _remove_session(None)
+
+
 def _remove_session(_exc: BaseException | None) -> None:
     db_session: Session | None = g.pop("db_session", None)
-    if db_session is not None:
-        db_session.close()  # rolls back anything not committed
     conn: sa.Connection | None = g.pop("db_connection", None)
-    if conn is not None:
-        conn.close()  # back to the pool, rolled back
+    try:
+        if db_session is not None:
+            db_session.close()  # rolls back anything not committed
+    finally:
+        if conn is not None:
+            conn.close()  # back to the pool, rolled back

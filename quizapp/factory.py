@@ -21,6 +21,10 @@ from quizapp.version_cache import VersionCache
 csrf = CSRFProtect()
 
 
+#: Functions whose sync check is remembered (the app registers about a hundred views and hooks).
+SYNC_CACHE_SIZE = 1024
+
+
 class QuizApp(Flask):
     """Flask, remembering which views and hooks need no async adapter. Flask asks ``inspect`` on
     every call of every hook and view (a dozen a request); the answer never changes."""
@@ -32,7 +36,9 @@ class QuizApp(Flask):
     def ensure_sync(self, func: Callable[..., Any]) -> Callable[..., Any]:
         found = self._sync.get(func)
         if found is None:
-            found = self._sync[func] = super().ensure_sync(func)
+            found = super().ensure_sync(func)
+            if len(self._sync) < SYNC_CACHE_SIZE:  # views and hooks; not per-request callables
+                self._sync[func] = found
         return found
 
 

@@ -40,6 +40,7 @@ def init_app(app: Flask) -> None:
             db.begin_mode.set("BEGIN" if reads else "BEGIN IMMEDIATE"),
             db.autocommit_reads.set(reads),
             db.reads_again.set(False),
+            db.one_statement_left.set(None),
         )
 
     @app.before_request
@@ -63,6 +64,7 @@ def init_app(app: Flask) -> None:
             db.begin_mode.reset(tokens[0])
             db.autocommit_reads.reset(tokens[1])
             db.reads_again.reset(tokens[2])
+            db.one_statement_left.reset(tokens[3])
 
 
 def audit_event(

@@ -144,3 +144,36 @@ def test_the_csv_export_reads_one_snapshot_and_locks_only_for_its_audit_row(
     assert client.get("/educator/patients.csv").status_code == 200
     # its chunks read in one deferred transaction, then the lock only to write the audit event
     assert begins == ["BEGIN", "BEGIN IMMEDIATE"]
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_a_one_statement_write_allows_one_statement_only_in_tests(app):
+    """PostgreSQL runs a one-statement write in autocommit: a second write would commit on its
+    own, so the tests refuse it (the answer's WITH statement is the one)."""
+
+    @app.post("/test-one-statement")
+    def one_statement() -> str:
+        db.start_writing(one_statement=True)
+        table = AuditEvent.__table__
+        conn = db.connection()
+        conn.execute(sa.insert(table), {"action": "test.first", "at": utcnow()})
+        conn.execute(sa.insert(table), {"action": "test.second", "at": utcnow()})
+        return "written"
+
+    db.reads_first(one_statement)
+    app.config["WTF_CSRF_ENABLED"] = False
+    with pytest.raises(RuntimeError, match=r"one_statement=True allows one statement only"):
+        app.test_client().post("/test-one-statement")
+
+
+def test_prebuilt_statements_have_unique_names_and_run_their_own_sql(app):
+    import quizapp.operations.quiz  # noqa: F401  (each module names its prebuilt statements)
+    import quizapp.patient.locate  # noqa: F401
+
+    assert len(db.PREBUILT_NAMES) == len(set(db.PREBUILT_NAMES)) >= 3
+    one = db.prebuilt(sa.select(sa.literal(1).label("n")), "tests.one")
+    two = db.prebuilt(sa.select(sa.literal(2).label("n")), "tests.two")
+    with app.app_context():
+        conn = db.connection()
+        assert [conn.execute(s).scalar() for s in (one, two, one)] == [1, 2, 1]
+    db.PREBUILT_NAMES[-2:] = []

@@ -159,6 +159,7 @@ def audit_csv() -> ResponseReturnValue:
     dbs = db.session()
     audit("audit.export", patient_id=form.patient.data, target="audit:csv")
     dbs.commit()
+    db.release()  # the download streams on a session of its own: hold no second connection
     query = _newest_first(_filtered(form)).execution_options(yield_per=CSV_CHUNK)
     headers = {"Content-Disposition": "attachment; filename=audit-log.csv"}
     return Response(stream_with_context(_csv_rows(query)), mimetype="text/csv", headers=headers)

@@ -16,6 +16,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, selectinload
 
+from quizapp.db import prebuilt
 from quizapp.domain import kinds, teach_to_goal
 from quizapp.models import (
     Assignment,
@@ -274,8 +275,7 @@ AUDIT_COLUMNS = (
     "ip",
 )
 _ANSWER_IN_ONE = _one_statement_answer()
-#: Run as a lambda statement: the cache key is the lambda's code, not a walk of this statement.
-_RUN_ANSWER_IN_ONE = sa.lambda_stmt(lambda: _ANSWER_IN_ONE)
+_RUN_ANSWER_IN_ONE = prebuilt(_ANSWER_IN_ONE, "quizapp.operations.quiz.answer_in_one")
 
 
 def record_answer(
