@@ -20,7 +20,12 @@ PAGES = ("question", "answer", "dashboard", "summary", "import")
 @click.option("--engine", type=click.Choice(ENGINES), default="sqlite", show_default=True)
 @click.option("--patients", type=int, default=10_000, show_default=True)
 @click.option("--requests", "count", type=int, default=200, show_default=True)
-def main(page: str, engine: str, patients: int, count: int) -> None:
+@click.option(
+    "--plain",
+    is_flag=True,
+    help="No profiler: time the requests, and as many of a bare Flask hello, in µs each.",
+)
+def main(page: str, engine: str, patients: int, count: int, plain: bool) -> None:
     """Profile COUNT requests of PAGE (or one bank import) and print the slowest call paths."""
     from pyinstrument import Profiler
 
@@ -40,6 +45,9 @@ def main(page: str, engine: str, patients: int, count: int) -> None:
             app = sessions.in_process_app(db.url)
             try:
                 paths = _requests(app, made, page, count)
+                if plain:
+                    _time_plainly(page, paths)
+                    return
                 profiler = Profiler()
                 started = time.perf_counter()
                 with profiler:
@@ -52,6 +60,28 @@ def main(page: str, engine: str, patients: int, count: int) -> None:
                 sessions.dispose(app)
     click.echo(profiler.output_text(unicode=True, color=False, show_all=False))
     click.echo(f"{len(paths)} requests of {page}: {1000 * elapsed / len(paths):.1f} ms each")
+
+
+def _time_plainly(page: str, paths: list[tuple]) -> None:
+    """Each request once (an answer is stored once), then as many hellos, without a profiler."""
+    from benchmarks.ceilings import hello_app
+
+    for client, method, path, data in paths[: min(50, len(paths) // 4)]:  # warm caches
+        if page != "answer":
+            client.open(path, method=method, data=data)
+    started = time.perf_counter()
+    for client, method, path, data in paths:
+        status = client.open(path, method=method, data=data).status_code
+        if status >= 400:
+            raise click.ClickException(f"{method} {path} answered {status}")
+    each = (time.perf_counter() - started) / len(paths)
+    hello = hello_app().test_client()
+    started = time.perf_counter()
+    for _ in paths:
+        hello.get("/")
+    hello_each = (time.perf_counter() - started) / len(paths)
+    click.echo(f"{len(paths)} requests of {page}: {1e6 * each:.0f} µs each")
+    click.echo(f"bare Flask hello with a session, as many: {1e6 * hello_each:.0f} µs each")
 
 
 def _requests(app, made: cohort.Cohort, page: str, count: int) -> list[tuple]:
