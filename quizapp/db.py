@@ -123,7 +123,7 @@ def start_writing(db_session: Session | None = None, *, one_statement: bool = Fa
         if conn.get_execution_options().get("isolation_level") == "AUTOCOMMIT":
             db_session.commit()  # nothing is pending in autocommit: this ends the read
             # The same connection, in transactions again (reset when it goes back to the pool).
-            conn.execution_options(isolation_level=state().engine.dialect.default_isolation_level)
+            conn.execution_options(isolation_level=conn.dialect.default_isolation_level)
         return
     began = conn.info.get("quizapp_begin")
     if began == AUTOCOMMIT_READ:  # nothing began in SQLite: lock on this same connection

@@ -6,7 +6,6 @@ import logging
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
 
 from quizapp.models import AuditEvent, utcnow
 
@@ -15,6 +14,18 @@ log = logging.getLogger("quizapp.audit")
 
 #: Built once: an audit row is written on most requests.
 _INSERT = sa.insert(AuditEvent.__table__)
+#: The columns ``event`` gives values for, in order (the answer's statement on PostgreSQL writes
+#: them as parameters of its own).
+COLUMNS = (
+    "at",
+    "action",
+    "actor_user_id",
+    "actor_patient_id",
+    "patient_id",
+    "target",
+    "outcome",
+    "ip",
+)
 
 
 def event(
@@ -41,14 +52,9 @@ def event(
     }
 
 
-def record(db: Session, action: str, **columns: Any) -> None:
-    """Write one audit event in the session's transaction (the view commits), and log its ids.
-    A plain INSERT on the session's connection: nothing reads the row back in the request."""
-    write(db.connection(), event(action, **columns))
-
-
 def write(conn: sa.Connection, values: dict[str, Any]) -> None:
-    """Write the event ``values`` (from ``event``) and log its ids."""
+    """Write the event ``values`` (from ``event``) in the connection's transaction (the view
+    commits), and log its ids. A plain INSERT: nothing reads the row back in the request."""
     conn.execute(_INSERT, values)
     log_written(values)
 

@@ -250,11 +250,11 @@ def _one_statement_answer() -> sa.Select:
     touch = _TOUCH_ASSIGNMENT.where(sa.exists(sa.select(answer.c.id)))
     audit_table = AuditEvent.__table__
     audited = sa.insert(audit_table).from_select(
-        list(AUDIT_COLUMNS),
+        list(audit.COLUMNS),
         sa.select(
             *(
                 sa.bindparam(f"audit_{name}", type_=audit_table.c[name].type)
-                for name in AUDIT_COLUMNS
+                for name in audit.COLUMNS
             )
         ).select_from(answer),
     )
@@ -263,17 +263,6 @@ def _one_statement_answer() -> sa.Select:
     )
 
 
-#: The audit columns the answer statement writes (see quizapp.operations.audit.event).
-AUDIT_COLUMNS = (
-    "at",
-    "action",
-    "actor_user_id",
-    "actor_patient_id",
-    "patient_id",
-    "target",
-    "outcome",
-    "ip",
-)
 _ANSWER_IN_ONE = _one_statement_answer()
 _RUN_ANSWER_IN_ONE = prebuilt(_ANSWER_IN_ONE, "quizapp.operations.quiz.answer_in_one")
 
@@ -312,7 +301,7 @@ def record_answer(
         }
         if conn.dialect.name == "postgresql":
             values |= {"choice_ids": chosen, "assignment_id": assignment_id}
-            values |= {f"audit_{name}": audit_event[name] for name in AUDIT_COLUMNS}
+            values |= {f"audit_{name}": audit_event[name] for name in audit.COLUMNS}
             response_id = conn.execute(_RUN_ANSWER_IN_ONE, values).scalar()
             if response_id is not None:
                 audit.log_written(audit_event)
