@@ -1,0 +1,155 @@
+"""SQLite writers queue on a lock file beside the database (``<database>-writers``) before BEGIN
+IMMEDIATE, and let go when their transaction ends, however it ends. A second writer then starts
+as soon as the first is done, instead of sleeping in SQLite's busy handler (1, 2, 5, 10 ms...),
+which was most of an answer's time under load. The queue only orders the waiting: SQLite's own
+lock still keeps the writes safe, and nothing waits on the queue forever."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from quizapp import db
+from quizapp.models import AuditEvent
+from quizapp.operations import audit
+
+pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+
+_INSERT = sa.insert(AuditEvent.__table__)
+
+
+@pytest.fixture
+def engine(app) -> sa.Engine:
+    return db.state(app).engine
+
+
+@pytest.fixture
+def queue_file(engine: sa.Engine) -> Path:
+    return Path(f"{engine.url.database}-writers")
+
+
+def queue_is_free(path: Path) -> bool:
+    """Whether a newcomer could take the writers' turn right now."""
+    fd = os.open(path, os.O_RDWR)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    finally:
+        os.close(fd)  # closing lets go of a lock taken here
+    return True
+
+
+def actions(engine: sa.Engine) -> list[str]:
+    with engine.connect() as conn:
+        table = AuditEvent.__table__
+        return list(conn.execute(sa.select(table.c.action).order_by(table.c.id)).scalars())
+
+
+@pytest.fixture
+def writing(engine: sa.Engine) -> Iterator[sa.Connection]:
+    """A connection in the middle of a write transaction (it holds the writers' turn)."""
+    with engine.connect() as conn:
+        conn.execute(_INSERT, audit.event("test.first"))
+        yield conn
+
+
+def test_a_writer_holds_the_queue_until_it_commits(writing, queue_file, engine):
+    assert queue_file.exists()
+    assert not queue_is_free(queue_file)
+    writing.commit()
+    assert queue_is_free(queue_file)
+    assert actions(engine) == ["test.first"]
+
+
+@pytest.mark.parametrize("end", ["rollback", "close"])
+def test_a_writer_lets_go_when_it_rolls_back_or_goes_back_to_the_pool(
+    writing, queue_file, engine, end
+):
+    getattr(writing, end)()  # close: the pool rolls the transaction back
+    assert queue_is_free(queue_file)
+    assert actions(engine) == []
+
+
+def test_a_second_writer_waits_its_turn_then_writes(writing, queue_file, engine):
+    second_wrote = threading.Event()
+    failures: list[BaseException] = []
+
+    def second_writer() -> None:
+        try:
+            with engine.begin() as conn:
+                conn.execute(_INSERT, audit.event("test.second"))
+            second_wrote.set()
+        except BaseException as exc:  # reported below
+            failures.append(exc)
+
+    thread = threading.Thread(target=second_writer)
+    thread.start()
+    assert not second_wrote.wait(0.3)  # waiting while the first is in its transaction
+    writing.commit()
+    thread.join(10)
+    assert failures == []
+    assert second_wrote.is_set()
+    assert actions(engine) == ["test.first", "test.second"]  # both kept, in turn
+    assert queue_is_free(queue_file)
+
+
+def test_a_failed_begin_lets_go_of_the_queue(engine, queue_file):
+    import sqlite3
+
+    holder = sqlite3.connect(engine.url.database, isolation_level=None)  # outside the queue
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        with engine.connect() as conn:
+            conn.connection.dbapi_connection.execute("PRAGMA busy_timeout=50")
+            with pytest.raises(sa.exc.OperationalError, match="database is locked"):
+                conn.execute(_INSERT, audit.event("test.refused"))
+            assert queue_is_free(queue_file)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert actions(engine) == []
+
+
+def test_a_writer_never_waits_on_the_queue_past_the_busy_timeout(engine, queue_file, monkeypatch):
+    """A process stuck holding only the lock file cannot stop every write: after the busy
+    timeout a writer goes on, and SQLite's own lock decides."""
+    monkeypatch.setattr(db, "SQLITE_BUSY_TIMEOUT_MS", 100)
+    with engine.connect() as conn:  # makes the lock file
+        conn.execute(sa.text("SELECT 1"))
+        conn.rollback()
+    stuck = os.open(queue_file, os.O_RDWR)
+    fcntl.flock(stuck, fcntl.LOCK_EX)
+    try:
+        with engine.begin() as conn:
+            conn.execute(_INSERT, audit.event("test.after-timeout"))
+    finally:
+        os.close(stuck)
+    assert actions(engine) == ["test.after-timeout"]
+
+
+def test_a_forked_worker_queues_on_its_own(engine, queue_file):
+    """A connection made before a fork (gunicorn --preload) must not share its lock with the
+    parent: the child opens the lock file again, and waits while the parent writes."""
+    with engine.connect() as conn:
+        conn.execute(_INSERT, audit.event("test.parent"))  # the parent holds the turn
+        queue = conn.info[db._WRITERS_QUEUE]
+        pid = os.fork()
+        if pid == 0:  # the child: the same queue object, copied
+            code = 1
+            try:
+                db.SQLITE_BUSY_TIMEOUT_MS = 100
+                queue.wait_turn()
+                code = 0 if not queue.holding and queue.pid == os.getpid() else 2
+            finally:
+                os._exit(code)
+        _, status = os.waitpid(pid, 0)
+        assert os.waitstatus_to_exitcode(status) == 0  # it waited, and never got the turn
+        conn.commit()
+    assert queue_is_free(queue_file)
