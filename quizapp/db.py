@@ -7,9 +7,6 @@ add and flush. Anything left uncommitted at teardown is rolled back.
 from __future__ import annotations
 
 import contextvars
-import errno
-import fcntl
-import os
 import re
 import select
 import time
@@ -22,6 +19,8 @@ from flask import Flask, current_app, g
 from sqlalchemy import event
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.sql.lambdas import StatementLambdaElement
+
+from quizapp import sqlite_writes
 
 #: SQLite: how the request's next transaction starts. "BEGIN": it reads, with a deferred BEGIN
 #: that never waits for a writer (WAL). "BEGIN IMMEDIATE" (the default): it writes, and takes the
@@ -39,11 +38,6 @@ AUTOCOMMIT_READ = "autocommit read"
 reads_again = contextvars.ContextVar("reads_again", default=False)
 SQLITE_BUSY_TIMEOUT_MS = 15000
 SQLITE_MMAP_BYTES = 256 * 1024 * 1024
-SQLITE_CHECKPOINT_PAGES = 10000
-#: SQLite: writers wait their turn on a lock file beside the database (see _WritersQueue), polling
-#: it this often at first, and at most this rarely.
-WRITERS_POLL_FIRST_SECONDS = 0.00005
-WRITERS_POLL_MAX_SECONDS = 0.001
 #: PostgreSQL: a pooled connection unused this long is pinged before use (see _check_before_use).
 PG_PING_AFTER_IDLE_SECONDS = 30.0
 _LAST_USED = "quizapp_last_used"
@@ -159,11 +153,9 @@ def read_one_snapshot(db_session: Session | None = None) -> None:
 def _begin(conn: sa.Connection, mode: str) -> None:
     """SQLite: begin a transaction on ``conn`` as ``mode`` says, and remember how it began. A
     writer first waits its turn in the writers' queue, when the database has one."""
-    queue: _WritersQueue | None = None
-    if mode == "BEGIN IMMEDIATE":
-        queue = conn.info.get(_WRITERS_QUEUE)
-        if queue is not None:
-            queue.wait_turn()
+    queue = sqlite_writes.queue_of(conn) if mode == "BEGIN IMMEDIATE" else None
+    if queue is not None:
+        queue.wait_turn()
     if mode not in ("", AUTOCOMMIT_READ):  # no BEGIN: the driver runs each statement on its own
         try:
             conn.exec_driver_sql(mode)
@@ -172,57 +164,6 @@ def _begin(conn: sa.Connection, mode: str) -> None:
                 queue.let_go()
             raise
     conn.info["quizapp_begin"] = mode
-
-
-#: ``conn.info`` key of an SQLite connection's place in the writers' queue.
-_WRITERS_QUEUE = "quizapp_writers_queue"
-
-
-class _WritersQueue:
-    """SQLite: one connection's place in the queue of writers to a database file, across threads
-    and processes: an exclusive ``flock`` on ``<database>-writers``, taken before BEGIN
-    IMMEDIATE and let go once the transaction has ended.
-
-    SQLite alone makes a second writer sleep in its busy handler, 1, 2, 5, 10 ms and more at a
-    time, however short the first writer's transaction is: under load most of an answer's time
-    was that sleep. Here a writer checks the lock file every 50 µs at first (up to 1 ms), so it
-    starts about when the other ends. The queue is only about waiting: SQLite's own lock still
-    keeps writes safe, and a writer that waited out the busy timeout here goes on to SQLite's
-    own wait (and its "database is locked" error). A process that dies lets go of its lock."""
-
-    def __init__(self, path: str) -> None:
-        self.path = path
-        self.pid = os.getpid()
-        self.fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
-        self.holding = False
-
-    def wait_turn(self) -> None:
-        if self.pid != os.getpid():  # a forked copy would share its parent's lock: its own file
-            self.__init__(self.path)  # type: ignore[misc]
-        delay, waited = WRITERS_POLL_FIRST_SECONDS, 0.0
-        while True:
-            try:
-                fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except OSError as exc:
-                if exc.errno not in (errno.EAGAIN, errno.EACCES):
-                    return  # no queue: SQLite's own lock decides
-                if waited * 1000 >= SQLITE_BUSY_TIMEOUT_MS:
-                    return
-                time.sleep(delay)
-                waited += delay
-                delay = min(delay * 2, WRITERS_POLL_MAX_SECONDS)
-                continue
-            self.holding = True
-            return
-
-    def let_go(self) -> None:
-        if self.holding:
-            self.holding = False
-            fcntl.flock(self.fd, fcntl.LOCK_UN)
-
-    def close(self) -> None:
-        self.let_go()
-        os.close(self.fd)
 
 
 def _reads_again(_session: Session) -> None:
@@ -333,18 +274,15 @@ def _configure_sqlite(engine: sa.Engine, strict: bool) -> None:
     def _on_connect(dbapi_connection: Any, record: Any) -> None:
         dbapi_connection.isolation_level = None  # let us emit BEGIN ourselves
         cursor = dbapi_connection.cursor()
-        if on_disk:
-            record.info[_WRITERS_QUEUE] = _WritersQueue(f"{engine.url.database}-writers")
+        if on_disk:  # writers queue; the log is copied by a thread of its own (sqlite_writes)
+            sqlite_writes.on_connect(
+                dbapi_connection, record, engine.url.database, SQLITE_BUSY_TIMEOUT_MS / 1000
+            )
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")
             # Read the file through the OS page cache without copying: another worker's write
             # empties this connection's own page cache, so most reads after a write hit the OS.
             cursor.execute(f"PRAGMA mmap_size={SQLITE_MMAP_BYTES}")
-            # Checkpoint every 40 MB of log, not every 4 MB: the pages every answer touches (index
-            # edges, the audit table's last page) are copied to the file once per checkpoint, so
-            # fewer checkpoints copy (and fsync) far less. (make bench: answers 36% -> 43% of the
-            # insert ceiling.)
-            cursor.execute(f"PRAGMA wal_autocheckpoint={SQLITE_CHECKPOINT_PAGES}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.close()
@@ -355,49 +293,12 @@ def _configure_sqlite(engine: sa.Engine, strict: bool) -> None:
         _begin(conn, AUTOCOMMIT_READ if autocommit_reads.get() and mode == "BEGIN" else mode)
 
     if on_disk:
-        _let_writers_in_after_each_transaction(engine)
+        sqlite_writes.install(engine)
 
     if strict:
         _refuse_writes_in_reads(
             engine, lambda conn: conn.info.get("quizapp_begin") in ("BEGIN", AUTOCOMMIT_READ)
         )
-
-
-def _let_writers_in_after_each_transaction(engine: sa.Engine) -> None:
-    """SQLite: a connection leaves the writers' queue once its transaction has ended: after the
-    driver's COMMIT or ROLLBACK, wherever it comes from (a view, the CLI, the pool's reset when a
-    connection goes back), and when the connection closes."""
-    dialect = engine.dialect
-    commit, rollback = dialect.do_commit, dialect.do_rollback
-
-    def let_go(dbapi_connection: Any) -> None:
-        try:
-            queue: _WritersQueue | None = dbapi_connection.info.get(_WRITERS_QUEUE)
-        except NotImplementedError:  # the pool's first-connect proxy has no info (nor a queue)
-            return
-        if queue is not None:
-            queue.let_go()
-
-    def do_commit(dbapi_connection: Any) -> None:
-        try:
-            commit(dbapi_connection)
-        finally:
-            let_go(dbapi_connection)
-
-    def do_rollback(dbapi_connection: Any) -> None:
-        try:
-            rollback(dbapi_connection)
-        finally:
-            let_go(dbapi_connection)
-
-    dialect.do_commit = do_commit  # type: ignore[method-assign]
-    dialect.do_rollback = do_rollback  # type: ignore[method-assign]
-
-    @event.listens_for(engine, "close")
-    def _closed(_dbapi_connection: Any, record: Any) -> None:
-        queue: _WritersQueue | None = record.info.pop(_WRITERS_QUEUE, None)
-        if queue is not None:
-            queue.close()
 
 
 def init_app(app: Flask) -> None:

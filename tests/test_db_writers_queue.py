@@ -1,21 +1,23 @@
-"""SQLite writers queue on a lock file beside the database (``<database>-writers``) before BEGIN
-IMMEDIATE, and let go when their transaction ends, however it ends. A second writer then starts
-as soon as the first is done, instead of sleeping in SQLite's busy handler (1, 2, 5, 10 ms...),
-which was most of an answer's time under load. The queue only orders the waiting: SQLite's own
-lock still keeps the writes safe, and nothing waits on the queue forever."""
+"""SQLite under several workers (quizapp.sqlite_writes): writers queue on a lock file beside the
+database (``<database>-writers``) before BEGIN IMMEDIATE and let go when their transaction ends,
+however it ends, so a second writer starts as soon as the first is done instead of sleeping in
+SQLite's busy handler; and the log is copied into the file by a thread of its own, never inside a
+request's COMMIT. The queue only orders the waiting: SQLite's own lock still keeps the writes
+safe, and nothing waits on the queue forever."""
 
 from __future__ import annotations
 
 import fcntl
 import os
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
-from quizapp import db
+from quizapp import db, sqlite_writes
 from quizapp.models import AuditEvent
 from quizapp.operations import audit
 
@@ -139,12 +141,12 @@ def test_a_forked_worker_queues_on_its_own(engine, queue_file):
     parent: the child opens the lock file again, and waits while the parent writes."""
     with engine.connect() as conn:
         conn.execute(_INSERT, audit.event("test.parent"))  # the parent holds the turn
-        queue = conn.info[db._WRITERS_QUEUE]
+        queue = conn.info[sqlite_writes.QUEUE]
         pid = os.fork()
         if pid == 0:  # the child: the same queue object, copied
             code = 1
             try:
-                db.SQLITE_BUSY_TIMEOUT_MS = 100
+                queue.wait_limit = 0.1
                 queue.wait_turn()
                 code = 0 if not queue.holding and queue.pid == os.getpid() else 2
             finally:
@@ -153,3 +155,40 @@ def test_a_forked_worker_queues_on_its_own(engine, queue_file):
         assert os.waitstatus_to_exitcode(status) == 0  # it waited, and never got the turn
         conn.commit()
     assert queue_is_free(queue_file)
+
+
+def rows_in_the_database_file(path: str) -> list[str]:
+    """The audit actions in the database file itself, ignoring what is still only in its log."""
+    import sqlite3
+
+    file = sqlite3.connect(f"file:{path}?immutable=1", uri=True)
+    try:
+        return [row[0] for row in file.execute("SELECT action FROM audit_events ORDER BY id")]
+    finally:
+        file.close()
+
+
+def test_the_log_is_copied_into_the_file_by_a_thread_of_its_own_every_so_many_commits(
+    database_url, monkeypatch
+):
+    monkeypatch.setattr(sqlite_writes, "CHECKPOINT_EVERY_COMMITS", 3)
+    engine = db.make_engine(database_url)  # counts its commits from here
+    database = engine.url.database
+    checkpointer = sqlite_writes.checkpointer(database)
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == 0  # not in COMMIT
+        conn.commit()
+        conn.execute(_INSERT, audit.event("test.kept-in-the-log"))
+        conn.commit()
+        assert checkpointer.done == 0
+        assert rows_in_the_database_file(database) == []  # still only in the log
+        conn.execute(_INSERT, audit.event("test.copied"))
+        conn.commit()  # the third: asks, and returns without waiting for the copy
+    deadline = time.monotonic() + 10
+    while checkpointer.done == 0 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert checkpointer.thread is not None
+    assert checkpointer.thread.name == "quizapp-sqlite-checkpoint"
+    assert rows_in_the_database_file(database) == ["test.kept-in-the-log", "test.copied"]
+    assert actions(engine) == ["test.kept-in-the-log", "test.copied"]
+    engine.dispose()
