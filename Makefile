@@ -6,11 +6,11 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint format bench services browser clean help
+.PHONY: run test lint format bench services browser wrk clean help
 
 help:
 	@echo "make run    set up .venv, migrate, load the bank and demo data, serve on http://$(HOST):$(PORT)"
-	@echo "make test   install test dependencies (chromium included), start services, run all tests"
+	@echo "make test   install test dependencies (chromium and wrk included), start services, run all tests"
 	@echo "make lint   ruff and bandit"
 	@echo "make bench  benchmarks against bare Flask ceilings"
 
@@ -41,16 +41,18 @@ services:
 browser:
 	bash .ci/ensure-chromium
 
+wrk:
+	bash .ci/ensure-wrk
+
 lint: $(VENV)/.test-deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/bandit -q -c pyproject.toml -r quizapp wsgi.py
 
-test: $(VENV)/.test-deps services browser lint
+test: $(VENV)/.test-deps services browser wrk lint
 	$(BIN)/pytest
 
-bench: $(VENV)/.test-deps services
-	bash .ci/ensure-wrk
+bench: $(VENV)/.test-deps services wrk
 	$(BIN)/python -m benchmarks $(BENCH_ARGS)
 
 clean:

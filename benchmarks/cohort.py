@@ -57,8 +57,9 @@ class Size:
     educators: int = 20
     rounds: int = 3
     per_topic: int = 4
-    #: Share of patients whose last round is open with no answers yet (the load test's patients).
-    open_share: float = 0.05
+    #: Share of patients whose last round is open with no answers yet (the load test's patients:
+    #: 15% gives about 25,000 unanswered questions, enough for new answers to last a whole run).
+    open_share: float = 0.15
 
 
 FULL = Size()

@@ -61,8 +61,16 @@ def wrk_binary() -> str:
     return found
 
 
-def run(base_url: str, targets: list[Target], load: Load, seconds: int | None = None) -> Result:
-    """Send ``targets`` to ``base_url`` (127.0.0.1 only) for ``seconds`` and read wrk's figures."""
+def run(
+    base_url: str,
+    targets: list[Target],
+    load: Load,
+    seconds: int | None = None,
+    once: bool = False,
+) -> Result:
+    """Send ``targets`` to ``base_url`` (127.0.0.1 only) for ``seconds`` and read wrk's figures.
+    With ``once`` each target is sent once at most (the run ends early when all are answered):
+    for requests that must not repeat, such as new answers."""
     if not base_url.startswith("http://127.0.0.1:"):
         raise ValueError("wrk only ever loads 127.0.0.1")
     if not targets:
@@ -74,6 +82,7 @@ def run(base_url: str, targets: list[Target], load: Load, seconds: int | None = 
         command = [wrk_binary(), "-t", str(load.threads), "-c", str(load.connections)]
         command += ["-d", f"{seconds or load.seconds}s", "--timeout", "10s", "-s", str(LUA)]
         command += [base_url + "/", "--", str(listing), str(load.threads)]
+        command += ["once"] if once else []
         done = subprocess.run(
             command, capture_output=True, text=True, timeout=(seconds or load.seconds) + 60
         )
