@@ -110,31 +110,44 @@ def start_writing(db_session: Session | None = None, *, one_statement: bool = Fa
     statement then runs in autocommit, atomic on its own, without the BEGIN and COMMIT round
     trips (the answer, see quizapp.operations.quiz.record_answer). SQLite takes its lock as usual.
 
-    What was read before it is not locked: write nothing that depends on it staying true (an
-    audit event, a first "started reading" time)."""
-    db_session = db_session or session()
+    It works on the request's connection, and makes no ORM session when there is none (the
+    answer writes without one). What was read before it is not locked: write nothing that
+    depends on it staying true (an audit event, a first "started reading" time)."""
+    # The request's connection, checked out as its reads were (before the flags change).
+    conn = db_session.connection() if db_session is not None else connection()
     was = begin_mode.get()
     begin_mode.set("BEGIN IMMEDIATE")
     autocommit_reads.set(False)
-    conn = db_session.connection()  # the request's connection (see connection())
     if conn.dialect.name != "sqlite":
         if one_statement:
             one_statement_left.set(1)
             return
         if conn.get_execution_options().get("isolation_level") == "AUTOCOMMIT":
-            db_session.commit()  # nothing is pending in autocommit: this ends the read
+            _end_read(db_session, conn)  # nothing is pending in autocommit
             # The same connection, in transactions again (reset when it goes back to the pool).
             conn.execution_options(isolation_level=conn.dialect.default_isolation_level)
         return
-    began = conn.info.get("quizapp_begin")
+    # How this connection's open transaction began (none open: the next one begins as
+    # begin_mode now says, with the lock).
+    began = conn.info.get("quizapp_begin") if conn.in_transaction() else None
     if began == AUTOCOMMIT_READ:  # nothing began in SQLite: lock on this same connection
         _begin(conn, "BEGIN IMMEDIATE")
     elif began == "BEGIN":
-        db_session.commit()  # nothing was written: ends the read
+        _end_read(db_session, conn)  # nothing was written
     # Once these writes are committed or rolled back, what follows (rendering the page, a lazy
     # load) reads again, without holding the lock (see _reads_again).
     if was == "BEGIN":  # (a second call, as the audit helper makes, must not undo this)
         reads_again.set(True)
+
+
+def _end_read(db_session: Session | None, conn: sa.Connection) -> None:
+    """End the read transaction on ``conn``: through the session when there is one (it controls
+    the connection's transaction), else on the connection."""
+    db_session = db_session or g.get("db_session")
+    if db_session is not None and db_session.in_transaction():
+        db_session.commit()
+    if conn.in_transaction():  # begun by a Core statement, with no session statement since
+        conn.commit()
 
 
 def read_one_snapshot(db_session: Session | None = None) -> None:
@@ -166,8 +179,9 @@ def _begin(conn: sa.Connection, mode: str) -> None:
     conn.info["quizapp_begin"] = mode
 
 
-def _reads_again(_session: Session) -> None:
-    """After a commit or rollback: a request whose writes are done reads again."""
+def _reads_again(_conn: sa.Connection) -> None:
+    """After a commit or rollback (through a session or on the connection): a request whose
+    writes are done reads again."""
     if reads_again.get():
         reads_again.set(False)
         begin_mode.set("BEGIN")
@@ -292,6 +306,9 @@ def _configure_sqlite(engine: sa.Engine, strict: bool) -> None:
         mode = begin_mode.get()
         _begin(conn, AUTOCOMMIT_READ if autocommit_reads.get() and mode == "BEGIN" else mode)
 
+    event.listen(engine, "commit", _reads_again)
+    event.listen(engine, "rollback", _reads_again)
+
     if on_disk:
         sqlite_writes.install(engine)
 
@@ -309,9 +326,6 @@ def init_app(app: Flask) -> None:
         strict=app.config["TESTING"],
     )
     factory = sessionmaker(bind=engine, expire_on_commit=False)
-    if engine.dialect.name == "sqlite":
-        event.listen(factory, "after_commit", _reads_again)
-        event.listen(factory, "after_rollback", _reads_again)
     reader = engine
     if engine.dialect.name == "postgresql":
         reader = engine.execution_options(isolation_level="AUTOCOMMIT")

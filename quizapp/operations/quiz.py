@@ -268,7 +268,7 @@ _RUN_ANSWER_IN_ONE = prebuilt(_ANSWER_IN_ONE, "quizapp.operations.quiz.answer_in
 
 
 def record_answer(
-    db: Session,
+    db: Session | sa.Connection,
     round_id: int,
     assignment_id: int,
     version: CachedVersion,
@@ -287,8 +287,9 @@ def record_answer(
     it has an answer, so while this one has none it cannot finish, and once it has one a second
     insert does nothing. On PostgreSQL all four writes are one statement (see
     ``_one_statement_answer``), which the caller may run outside a transaction; on SQLite they
-    are four, in the caller's transaction."""
-    conn = db.connection()
+    are four, in the caller's transaction. The answer page passes its connection (it needs no
+    ORM session)."""
+    conn = db.connection() if isinstance(db, Session) else db
     chosen = sorted(set(chosen_ids) & set(version.choice_ids))
     valid = bool(chosen) and (kinds.KINDS[version.kind].input_type != "radio" or len(chosen) == 1)
     now = utcnow()

@@ -142,7 +142,7 @@ def question(assignment_id: int, number: int, position: int) -> ResponseReturnVa
         if item.response_id is not None:  # sent again (double click, back button): it stands
             return redirect(_item_url(item, position, "patient.feedback"))
         chosen = [int(v) for v in request.form.getlist("choice") if v.isdigit()]
-        dbs = db.session()
+        conn = db.connection()  # Core statements only: no ORM session on the busiest write
         version = _version(item.version_id)
         # The write lock from here to the commit on SQLite (four statements); on PostgreSQL
         # the answer is one statement, outside a transaction (see quiz_ops.record_answer).
@@ -151,17 +151,17 @@ def question(assignment_id: int, number: int, position: int) -> ResponseReturnVa
             "quiz.answer", patient_id=item.patient_id, target=f"round_item:{item.item_id}"
         )
         try:
-            quiz_ops.record_answer(dbs, item.round_id, item.assignment_id, version, chosen, event)
+            quiz_ops.record_answer(conn, item.round_id, item.assignment_id, version, chosen, event)
         except quiz_ops.RoundClosed as exc:
-            dbs.rollback()  # nothing was written: let the lock go before rendering
+            conn.rollback()  # nothing was written: let the lock go before rendering
             return render_template(
                 "patient/message.html", assignment_id=item.assignment_id, message=str(exc)
             ), 409
         except quiz_ops.QuizError as exc:
-            dbs.rollback()
+            conn.rollback()
             error = str(exc)
         else:
-            dbs.commit()
+            conn.commit()
             return redirect(_item_url(item, position, "patient.feedback"))
     elif item.response_id is not None:
         return redirect(_item_url(item, position, "patient.feedback"))
