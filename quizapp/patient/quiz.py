@@ -144,12 +144,12 @@ def question(assignment_id: int, number: int, position: int) -> ResponseReturnVa
         chosen = [int(v) for v in request.form.getlist("choice") if v.isdigit()]
         conn = db.connection()  # Core statements only: no ORM session on the busiest write
         version = _version(item.version_id)
-        # The write lock from here to the commit on SQLite (four statements); on PostgreSQL
-        # the answer is one statement, outside a transaction (see quiz_ops.record_answer).
-        db.start_writing(one_statement=True)
         event = audit_event(
             "quiz.answer", patient_id=item.patient_id, target=f"round_item:{item.item_id}"
         )
+        # The write lock from here to the commit on SQLite (four statements); on PostgreSQL
+        # the answer is one statement, outside a transaction (see quiz_ops.record_answer).
+        db.start_writing(one_statement=True)
         try:
             quiz_ops.record_answer(conn, item.round_id, item.assignment_id, version, chosen, event)
         except quiz_ops.RoundClosed as exc:
