@@ -210,7 +210,8 @@ def _app_rows(report, engine_name, url, load, patients, staff, made, measure, ce
 
 
 def _responses(url: str) -> int:
-    """Answers stored; an item answered twice (a lost guard) stops the benchmark."""
+    """Answers stored. An item answered twice stops the benchmark: the unique index forbids it,
+    so it means a broken database (it caught a trial that released SQLite's file locks)."""
     with engine_for(url) as engine, engine.connect() as conn:
         total = conn.scalar(sa.select(sa.func.count(Response.id))) or 0
         items = sa.select(Response.round_id, Response.question_version_id).distinct().subquery()

@@ -75,6 +75,8 @@ def run(
         raise ValueError("wrk only ever loads 127.0.0.1")
     if not targets:
         raise ValueError("nothing to send")
+    if once and len(targets) < load.threads:  # every thread would send every target
+        raise ValueError("sending each target once needs at least one target per wrk thread")
     with tempfile.NamedTemporaryFile("w", suffix=".tsv", delete=False) as handle:
         handle.write("\n".join(t.line() for t in targets) + "\n")
         listing = Path(handle.name)

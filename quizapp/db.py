@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
-from flask import Flask, current_app, g
+from flask import Flask, current_app, g, has_app_context
 from sqlalchemy import event
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.sql.lambdas import StatementLambdaElement
@@ -179,10 +179,10 @@ def _begin(conn: sa.Connection, mode: str) -> None:
     conn.info["quizapp_begin"] = mode
 
 
-def _reads_again(_conn: sa.Connection) -> None:
-    """After a commit or rollback (through a session or on the connection): a request whose
-    writes are done reads again."""
-    if reads_again.get():
+def _reads_again(conn: sa.Connection) -> None:
+    """After the request's connection commits or rolls back (through its session or on the
+    connection): a request whose writes are done reads again."""
+    if reads_again.get() and has_app_context() and conn is g.get("db_connection"):
         reads_again.set(False)
         begin_mode.set("BEGIN")
 
@@ -288,10 +288,7 @@ def _configure_sqlite(engine: sa.Engine, strict: bool) -> None:
     def _on_connect(dbapi_connection: Any, record: Any) -> None:
         dbapi_connection.isolation_level = None  # let us emit BEGIN ourselves
         cursor = dbapi_connection.cursor()
-        if on_disk:  # writers queue; the log is copied by a thread of its own (sqlite_writes)
-            sqlite_writes.on_connect(
-                dbapi_connection, record, engine.url.database, SQLITE_BUSY_TIMEOUT_MS / 1000
-            )
+        if on_disk:
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")
             # Read the file through the OS page cache without copying: another worker's write
@@ -300,6 +297,11 @@ def _configure_sqlite(engine: sa.Engine, strict: bool) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.close()
+        if on_disk:  # the writers' queue, and the log copied by a thread (sqlite_writes); last,
+            # so that nothing after it can fail and leave its file open
+            sqlite_writes.on_connect(
+                dbapi_connection, record, engine.url.database, SQLITE_BUSY_TIMEOUT_MS / 2000
+            )
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: sa.Connection) -> None:
@@ -359,6 +361,26 @@ def session() -> Session:
             bind=connection(), join_transaction_mode="control_fully"
         )
     return g.db_session
+
+
+def commit() -> None:
+    """Commit the request's writes: through its session when it has one (the session controls
+    the connection's transaction), else on its connection (pages that write with Core statements
+    only, such as the answer)."""
+    db_session: Session | None = g.get("db_session")
+    if db_session is not None:
+        db_session.commit()
+    else:
+        connection().commit()
+
+
+def rollback() -> None:
+    """Roll back the request's writes (see ``commit``)."""
+    db_session: Session | None = g.get("db_session")
+    if db_session is not None:
+        db_session.rollback()
+    else:
+        connection().rollback()
 
 
 def release() -> None:

@@ -20,6 +20,8 @@ import os
 import sqlite3
 import threading
 import time
+import urllib.parse
+import weakref
 from typing import Any
 
 import sqlalchemy as sa
@@ -36,8 +38,12 @@ POLL_MAX_SECONDS = 0.001
 #: far less. (Counting commits needs no look at the log's files: opening and closing one of them
 #: here would drop SQLite's own locks on it, which are per process.)
 CHECKPOINT_EVERY_COMMITS = 500
-#: How long a checkpoint waits for its turn among writers, and for readers to leave the log.
-RESTART_WAIT_SECONDS = 1.0
+#: SQLite's own checkpoint, inside COMMIT, stays on for a log this long (80 MB): a backstop for
+#: processes that commit too rarely to ask the checkpointer (the CLI, a quiet worker).
+BACKSTOP_CHECKPOINT_PAGES = 20000
+#: How long a checkpoint waits for its turn among writers, and then for readers to leave the log
+#: (writers wait behind it meanwhile: keep it short).
+RESTART_WAIT_SECONDS = 0.05
 #: A checkpoint thread with nothing to do for this long ends (a new one starts when needed).
 CHECKPOINTER_IDLE_SECONDS = 60.0
 #: ``conn.info`` key of an SQLite connection's place in the writers' queue.
@@ -48,42 +54,99 @@ class WritersQueue:
     """One connection's place in the queue of writers to a database file, across threads and
     processes: an exclusive ``flock`` on ``<database>-writers``, taken before BEGIN IMMEDIATE and
     let go once the transaction has ended. A writer checks the lock every 50 µs at first (up to
-    1 ms), so it starts about when the one before it ends. It never waits longer than
-    ``wait_limit`` seconds (the busy timeout): then SQLite's own lock decides, with its
-    "database is locked" error. A process that dies lets go of its lock."""
+    1 ms), so it starts about when the one before it ends. It waits at most ``wait_limit``
+    seconds (half the busy timeout): then SQLite's own lock decides, with its "database is
+    locked" error. A process that dies lets go of its lock. Made by ``open_queue``."""
 
-    def __init__(self, database: str, wait_limit: float) -> None:
-        self.database = database
+    def __init__(self, path: str, fd: int, wait_limit: float) -> None:
+        self.path = path
+        self.fd = fd
         self.wait_limit = wait_limit
         self.pid = os.getpid()
-        self.fd = os.open(f"{database}-writers", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
         self.holding = False
+        #: Closes the file if the connection is dropped without the pool's close event.
+        self._closer = weakref.finalize(self, os.close, fd)
+
+    def _forked(self) -> bool:
+        """In a forked child, this copy shares its parent's open file, and with it the parent's
+        lock: forget it (closing the child's descriptor leaves the parent's lock alone) and
+        open the file again."""
+        if self.pid == os.getpid():
+            return False
+        self._closer()
+        self.holding = False
+        self.pid = os.getpid()
+        fd = _open_lock_file(self.path)
+        self.fd = fd if fd is not None else -1
+        self._closer = weakref.finalize(self, os.close, fd) if fd is not None else self._closer
+        return True
 
     def wait_turn(self) -> None:
-        if self.pid != os.getpid():  # a forked copy would share its parent's lock: its own file
-            self.__init__(self.database, self.wait_limit)  # type: ignore[misc]
-        delay, waited = POLL_FIRST_SECONDS, 0.0
+        self._forked()
+        if self.fd < 0:
+            return
+        deadline = time.monotonic() + self.wait_limit
+        delay = POLL_FIRST_SECONDS
         while True:
             try:
                 fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except OSError as exc:
-                if exc.errno not in (errno.EAGAIN, errno.EACCES) or waited >= self.wait_limit:
+                if exc.errno not in (errno.EAGAIN, errno.EACCES) or time.monotonic() > deadline:
                     return  # no queue after all: SQLite's own lock decides
                 time.sleep(delay)
-                waited += delay
                 delay = min(delay * 2, POLL_MAX_SECONDS)
                 continue
             self.holding = True
             return
 
     def let_go(self) -> None:
-        if self.holding:
-            self.holding = False
+        if self._forked() or not self.holding:
+            return
+        self.holding = False
+        try:
             fcntl.flock(self.fd, fcntl.LOCK_UN)
+        except OSError:  # the file is gone: the lock with it
+            log.warning("could not let go of the SQLite writers' queue", exc_info=True)
 
     def close(self) -> None:
         self.let_go()
-        os.close(self.fd)
+        self._closer()
+
+
+def _open_lock_file(path: str) -> int | None:
+    """The lock file, made like SQLite makes its ``-wal`` and ``-shm`` files: with the database
+    file's permissions and, for root, its owner (so a migration run as root does not lock the
+    app's own user out). Read-only when it cannot be written (flock works either way); None when
+    it cannot be opened at all, and the connection works without a queue."""
+    database = path.removesuffix("-writers")
+    try:
+        info = os.stat(database)
+        mode = info.st_mode & 0o666
+    except OSError:
+        info, mode = None, 0o600
+    flags = os.O_CLOEXEC | os.O_NOFOLLOW
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | flags, mode)
+    except OSError:
+        try:
+            fd = os.open(path, os.O_RDONLY | flags)
+        except OSError:
+            log.warning("no SQLite writers' queue: cannot open %s", path, exc_info=True)
+            return None
+    if info is not None and os.geteuid() == 0:
+        try:
+            os.fchown(fd, info.st_uid, info.st_gid)
+        except OSError:
+            pass
+    return fd
+
+
+def open_queue(database: str, wait_limit: float) -> WritersQueue | None:
+    """The writers' queue of a new connection to ``database`` (None when its file cannot be
+    opened: the connection still works, waiting as SQLite alone makes it)."""
+    path = f"{database}-writers"
+    fd = _open_lock_file(path)
+    return None if fd is None else WritersQueue(path, fd, wait_limit)
 
 
 def queue_of(conn: sa.Connection) -> WritersQueue | None:
@@ -115,10 +178,17 @@ class Checkpointer:
 
     def _run(self) -> None:
         wanted = self.wanted
-        connection = sqlite3.connect(self.database, isolation_level=None, check_same_thread=False)
-        connection.execute(f"PRAGMA busy_timeout={int(RESTART_WAIT_SECONDS * 1000)}")
-        queue = WritersQueue(self.database, RESTART_WAIT_SECONDS)
+        connection, queue = None, None
         try:
+            # mode=rw: never create an empty database where the file has gone
+            connection = sqlite3.connect(
+                f"file:{urllib.parse.quote(self.database)}?mode=rw",
+                uri=True,
+                isolation_level=None,
+                check_same_thread=False,
+            )
+            connection.execute(f"PRAGMA busy_timeout={int(RESTART_WAIT_SECONDS * 1000)}")
+            queue = open_queue(self.database, RESTART_WAIT_SECONDS)
             while True:
                 if not wanted.wait(CHECKPOINTER_IDLE_SECONDS):
                     with self.lock:
@@ -127,24 +197,39 @@ class Checkpointer:
                             return
                 wanted.clear()
                 self.copy(connection, queue)
+        except sqlite3.Error:
+            log.warning("sqlite checkpoints stopped", exc_info=True)
         finally:
-            queue.close()
-            connection.close()
+            with self.lock:
+                if self.thread is threading.current_thread():
+                    self.thread = None
+            if queue is not None:
+                queue.close()
+            if connection is not None:
+                connection.close()
 
-    def copy(self, connection: sqlite3.Connection, queue: WritersQueue) -> None:
+    def copy(self, connection: sqlite3.Connection, queue: WritersQueue | None) -> None:
         """Copy the log into the file, blocking no one (PASSIVE); then, in the writers' queue,
-        start the log over (RESTART: it waits for readers of the log to finish, a moment).
-        Without the restart a busy database's log only grows (readers never all leave it at
-        once), and every read looks through more of it."""
+        start the log over (RESTART: it waits up to RESTART_WAIT_SECONDS for readers of the log,
+        such as a streaming export, to finish, and gives up if they do not). Without the restart
+        a busy database's log only grows (readers never all leave it at once), and every read
+        looks through more of it."""
         try:
             connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
-            queue.wait_turn()
+            if queue is not None:
+                queue.wait_turn()
             try:
-                connection.execute("PRAGMA wal_checkpoint(RESTART)").fetchall()
+                busy, _log, _copied = connection.execute(
+                    "PRAGMA wal_checkpoint(RESTART)"
+                ).fetchone()
             finally:
-                queue.let_go()
-        except sqlite3.Error as exc:  # busy with another checkpoint, or the file is gone
+                if queue is not None:
+                    queue.let_go()
+        except sqlite3.Error as exc:  # another checkpoint is running, or the file is gone
             log.warning("sqlite checkpoint skipped: %s", exc)
+            return
+        if busy:
+            log.info("sqlite log not started over: a reader was still in it")
         else:
             self.done += 1
 
@@ -166,6 +251,7 @@ os.register_at_fork(after_in_child=_after_fork_in_child)
 
 def checkpointer(database: str) -> Checkpointer:
     """The process's checkpointer of ``database`` (a file path)."""
+    database = os.path.abspath(database)
     with _CHECKPOINTERS_LOCK:
         found = _CHECKPOINTERS.get(database)
         if found is None:
@@ -176,10 +262,13 @@ def checkpointer(database: str) -> Checkpointer:
 def on_connect(
     dbapi_connection: sqlite3.Connection, record: Any, database: str, wait_limit: float
 ) -> None:
-    """Give a new connection to an on-disk database its place in the queue, and leave
-    checkpoints to the checkpointer (SQLite's own would run inside COMMIT)."""
-    record.info[QUEUE] = WritersQueue(database, wait_limit)
-    dbapi_connection.execute("PRAGMA wal_autocheckpoint=0")
+    """Give a new connection to an on-disk database its place in the queue (call it last in the
+    connect hook), and leave checkpoints to the checkpointer: SQLite's own, inside COMMIT, only
+    as a backstop for a log that has grown far past what the checkpointer lets it."""
+    dbapi_connection.execute(f"PRAGMA wal_autocheckpoint={BACKSTOP_CHECKPOINT_PAGES}")
+    queue = open_queue(database, wait_limit)
+    if queue is not None:
+        record.info[QUEUE] = queue
 
 
 def install(engine: sa.Engine) -> None:
@@ -206,7 +295,10 @@ def install(engine: sa.Engine) -> None:
         finally:
             let_go(dbapi_connection)
         if next(commits) % CHECKPOINT_EVERY_COMMITS == 0:
-            checkpointer(database).ask()
+            try:  # the commit is done: nothing after it may fail the request
+                checkpointer(database).ask()
+            except Exception:
+                log.warning("could not ask for an sqlite checkpoint", exc_info=True)
 
     def do_rollback(dbapi_connection: Any) -> None:
         try:

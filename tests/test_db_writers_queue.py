@@ -8,6 +8,7 @@ safe, and nothing waits on the queue forever."""
 from __future__ import annotations
 
 import fcntl
+import logging
 import os
 import threading
 import time
@@ -176,7 +177,9 @@ def test_the_log_is_copied_into_the_file_by_a_thread_of_its_own_every_so_many_co
     database = engine.url.database
     checkpointer = sqlite_writes.checkpointer(database)
     with engine.connect() as conn:
-        assert conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == 0  # not in COMMIT
+        # SQLite's own checkpoint (inside COMMIT) only as a backstop for a far longer log
+        backstop = sqlite_writes.BACKSTOP_CHECKPOINT_PAGES
+        assert conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == backstop
         conn.commit()
         conn.execute(_INSERT, audit.event("test.kept-in-the-log"))
         conn.commit()
@@ -191,4 +194,59 @@ def test_the_log_is_copied_into_the_file_by_a_thread_of_its_own_every_so_many_co
     assert checkpointer.thread.name == "quizapp-sqlite-checkpoint"
     assert rows_in_the_database_file(database) == ["test.kept-in-the-log", "test.copied"]
     assert actions(engine) == ["test.kept-in-the-log", "test.copied"]
+    engine.dispose()
+
+
+def test_a_reader_still_in_the_log_makes_the_checkpoint_give_up_starting_it_over(
+    database_url, monkeypatch, caplog
+):
+    caplog.set_level(logging.INFO, logger="quizapp.sqlite_writes")
+    monkeypatch.setattr(sqlite_writes, "CHECKPOINT_EVERY_COMMITS", 2)
+    engine = db.make_engine(database_url)
+    database = engine.url.database
+    checkpointer = sqlite_writes.checkpointer(database)
+    import sqlite3
+
+    reader = sqlite3.connect(database, isolation_level=None)
+    try:
+        with engine.connect() as conn:
+            conn.execute(_INSERT, audit.event("test.before-the-reader"))
+            conn.commit()  # the first commit
+            reader.execute("BEGIN")
+            assert reader.execute("SELECT count(*) FROM audit_events").fetchone() == (1,)
+            conn.execute(_INSERT, audit.event("test.asks"))
+            conn.commit()  # the second: asks; RESTART waits 50 ms for the reader, then gives up
+        deadline = time.monotonic() + 10
+        while "not started over" not in caplog.text and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert "sqlite log not started over: a reader was still in it" in caplog.text
+        assert checkpointer.done == 0  # not counted as done
+        with engine.begin() as conn:  # and writers go on
+            conn.execute(_INSERT, audit.event("test.after"))
+    finally:
+        reader.execute("ROLLBACK")
+        reader.close()
+    assert actions(engine) == ["test.before-the-reader", "test.asks", "test.after"]
+    engine.dispose()
+
+
+def test_the_lock_file_takes_the_database_files_permissions(database_url):
+    database = sa.make_url(database_url).database
+    os.chmod(database, 0o640)
+    engine = db.make_engine(database_url)
+    with engine.begin() as conn:
+        conn.execute(_INSERT, audit.event("test.made-the-file"))
+    assert os.stat(f"{database}-writers").st_mode & 0o777 == 0o640
+    engine.dispose()
+
+
+def test_a_lock_file_that_cannot_be_opened_leaves_writes_working(database_url, caplog):
+    database = sa.make_url(database_url).database
+    os.symlink("/nonexistent/elsewhere", f"{database}-writers")  # refused: never followed
+    engine = db.make_engine(database_url)
+    with engine.begin() as conn:
+        assert sqlite_writes.queue_of(conn) is None
+        conn.execute(_INSERT, audit.event("test.without-a-queue"))
+    assert actions(engine) == ["test.without-a-queue"]
+    assert "no SQLite writers' queue" in caplog.text
     engine.dispose()

@@ -153,15 +153,15 @@ def question(assignment_id: int, number: int, position: int) -> ResponseReturnVa
         try:
             quiz_ops.record_answer(conn, item.round_id, item.assignment_id, version, chosen, event)
         except quiz_ops.RoundClosed as exc:
-            conn.rollback()  # nothing was written: let the lock go before rendering
+            db.rollback()  # nothing was written: let the lock go before rendering
             return render_template(
                 "patient/message.html", assignment_id=item.assignment_id, message=str(exc)
             ), 409
         except quiz_ops.QuizError as exc:
-            conn.rollback()
+            db.rollback()
             error = str(exc)
         else:
-            conn.commit()
+            db.commit()
             return redirect(_item_url(item, position, "patient.feedback"))
     elif item.response_id is not None:
         return redirect(_item_url(item, position, "patient.feedback"))
