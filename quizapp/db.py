@@ -367,20 +367,17 @@ def commit() -> None:
     """Commit the request's writes: through its session when it has one (the session controls
     the connection's transaction), else on its connection (pages that write with Core statements
     only, such as the answer)."""
-    db_session: Session | None = g.get("db_session")
-    if db_session is not None:
-        db_session.commit()
-    else:
-        connection().commit()
+    _end_transaction("commit")
 
 
 def rollback() -> None:
     """Roll back the request's writes (see ``commit``)."""
+    _end_transaction("rollback")
+
+
+def _end_transaction(how: str) -> None:
     db_session: Session | None = g.get("db_session")
-    if db_session is not None:
-        db_session.rollback()
-    else:
-        connection().rollback()
+    getattr(db_session if db_session is not None else connection(), how)()
 
 
 def release() -> None:
