@@ -123,7 +123,7 @@ def start_writing(db_session: Session | None = None, *, one_statement: bool = Fa
             one_statement_left.set(1)
             return
         if conn.get_execution_options().get("isolation_level") == "AUTOCOMMIT":
-            _end_read(db_session, conn)  # nothing is pending in autocommit
+            _end_transaction("commit", db_session, conn)  # nothing is pending in autocommit
             # The same connection, in transactions again (reset when it goes back to the pool).
             conn.execution_options(isolation_level=conn.dialect.default_isolation_level)
         return
@@ -133,21 +133,11 @@ def start_writing(db_session: Session | None = None, *, one_statement: bool = Fa
     if began == AUTOCOMMIT_READ:  # nothing began in SQLite: lock on this same connection
         _begin(conn, "BEGIN IMMEDIATE")
     elif began == "BEGIN":
-        _end_read(db_session, conn)  # nothing was written
+        _end_transaction("commit", db_session, conn)  # nothing was written
     # Once these writes are committed or rolled back, what follows (rendering the page, a lazy
     # load) reads again, without holding the lock (see _reads_again).
     if was == "BEGIN":  # (a second call, as the audit helper makes, must not undo this)
         reads_again.set(True)
-
-
-def _end_read(db_session: Session | None, conn: sa.Connection) -> None:
-    """End the read transaction on ``conn``: through the session when there is one (it controls
-    the connection's transaction), else on the connection."""
-    db_session = db_session or g.get("db_session")
-    if db_session is not None and db_session.in_transaction():
-        db_session.commit()
-    if conn.in_transaction():  # begun by a Core statement, with no session statement since
-        conn.commit()
 
 
 def read_one_snapshot(db_session: Session | None = None) -> None:
@@ -375,9 +365,18 @@ def rollback() -> None:
     _end_transaction("rollback")
 
 
-def _end_transaction(how: str) -> None:
-    db_session: Session | None = g.get("db_session")
-    getattr(db_session if db_session is not None else connection(), how)()
+def _end_transaction(
+    how: str, db_session: Session | None = None, conn: sa.Connection | None = None
+) -> None:
+    """Commit or roll back (``how``) the request's transaction: through its session when the
+    session has one (it controls the connection's transaction), then on the connection when a
+    Core statement began one there with no session statement since."""
+    db_session = db_session or g.get("db_session")
+    if db_session is not None and db_session.in_transaction():
+        getattr(db_session, how)()
+    conn = conn or connection()
+    if conn.in_transaction():
+        getattr(conn, how)()
 
 
 def release() -> None:

@@ -58,14 +58,18 @@ class WritersQueue:
     seconds (half the busy timeout): then SQLite's own lock decides, with its "database is
     locked" error. A process that dies lets go of its lock. Made by ``open_queue``."""
 
-    def __init__(self, path: str, fd: int, wait_limit: float) -> None:
-        self.path = path
-        self.fd = fd
+    def __init__(self, database: str, fd: int, wait_limit: float) -> None:
+        self.database = database
         self.wait_limit = wait_limit
+        self._attach(fd)
+
+    def _attach(self, fd: int | None) -> None:
+        """Use the lock file open as ``fd`` in this process (None: no queue)."""
         self.pid = os.getpid()
         self.holding = False
-        #: Closes the file if the connection is dropped without the pool's close event.
-        self._closer = weakref.finalize(self, os.close, fd)
+        self.fd = -1 if fd is None else fd
+        #: Closes the file even if the connection is dropped without the pool's close event.
+        self._closer = weakref.finalize(self, os.close, fd) if fd is not None else lambda: None
 
     def _forked(self) -> bool:
         """In a forked child, this copy shares its parent's open file, and with it the parent's
@@ -74,11 +78,7 @@ class WritersQueue:
         if self.pid == os.getpid():
             return False
         self._closer()
-        self.holding = False
-        self.pid = os.getpid()
-        fd = _open_lock_file(self.path)
-        self.fd = fd if fd is not None else -1
-        self._closer = weakref.finalize(self, os.close, fd) if fd is not None else self._closer
+        self._attach(_open_lock_file(self.database))
         return True
 
     def wait_turn(self) -> None:
@@ -113,12 +113,12 @@ class WritersQueue:
         self._closer()
 
 
-def _open_lock_file(path: str) -> int | None:
+def _open_lock_file(database: str) -> int | None:
     """The lock file, made like SQLite makes its ``-wal`` and ``-shm`` files: with the database
     file's permissions and, for root, its owner (so a migration run as root does not lock the
     app's own user out). Read-only when it cannot be written (flock works either way); None when
     it cannot be opened at all, and the connection works without a queue."""
-    database = path.removesuffix("-writers")
+    path = f"{database}-writers"
     try:
         info = os.stat(database)
         mode = info.st_mode & 0o666
@@ -144,9 +144,8 @@ def _open_lock_file(path: str) -> int | None:
 def open_queue(database: str, wait_limit: float) -> WritersQueue | None:
     """The writers' queue of a new connection to ``database`` (None when its file cannot be
     opened: the connection still works, waiting as SQLite alone makes it)."""
-    path = f"{database}-writers"
-    fd = _open_lock_file(path)
-    return None if fd is None else WritersQueue(path, fd, wait_limit)
+    fd = _open_lock_file(database)
+    return None if fd is None else WritersQueue(database, fd, wait_limit)
 
 
 def queue_of(conn: sa.Connection) -> WritersQueue | None:
