@@ -18,7 +18,6 @@ import sqlalchemy as sa
 from flask import Flask, current_app, g, has_app_context
 from sqlalchemy import event
 from sqlalchemy.orm import Session, sessionmaker
-from sqlalchemy.sql.lambdas import StatementLambdaElement
 
 from quizapp import sqlite_writes
 
@@ -50,25 +49,6 @@ class DatabaseState:
     sessionmaker: sessionmaker[Session]
     #: The engine reads are bound to: on PostgreSQL the same pool in autocommit, else ``engine``.
     reader: sa.Engine
-
-
-#: Names given to ``prebuilt`` statements, in the order made (a test checks they are unique).
-PREBUILT_NAMES: list[str] = []
-
-
-def prebuilt(statement: sa.Executable, name: str) -> StatementLambdaElement:
-    """``statement`` (built once at import, never changed) made ready to run on the busiest pages
-    without SQLAlchemy walking it for its cache key on every execution (about 55 µs for the
-    question page's query). It becomes a lambda statement, whose cache key is the lambda's code
-    object; that object gets ``name`` so that no two prebuilt statements share a key (code
-    objects compare equal across modules otherwise). Give a unique, module-qualified name."""
-    PREBUILT_NAMES.append(name)
-
-    def build() -> sa.Executable:
-        return statement
-
-    build.__code__ = build.__code__.replace(co_name=name, co_qualname=name)
-    return sa.lambda_stmt(build, track_closure_variables=False)
 
 
 def is_sqlite(url: str | sa.URL) -> bool:

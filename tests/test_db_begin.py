@@ -164,16 +164,3 @@ def test_a_one_statement_write_allows_one_statement_only_in_tests(app):
     app.config["WTF_CSRF_ENABLED"] = False
     with pytest.raises(RuntimeError, match=r"one_statement=True allows one statement only"):
         app.test_client().post("/test-one-statement")
-
-
-def test_prebuilt_statements_have_unique_names_and_run_their_own_sql(app):
-    import quizapp.operations.quiz  # noqa: F401  (each module names its prebuilt statements)
-    import quizapp.patient.locate  # noqa: F401
-
-    assert len(db.PREBUILT_NAMES) == len(set(db.PREBUILT_NAMES)) >= 3
-    one = db.prebuilt(sa.select(sa.literal(1).label("n")), "tests.one")
-    two = db.prebuilt(sa.select(sa.literal(2).label("n")), "tests.two")
-    with app.app_context():
-        conn = db.connection()
-        assert [conn.execute(s).scalar() for s in (one, two, one)] == [1, 2, 1]
-    db.PREBUILT_NAMES[-2:] = []

@@ -7,13 +7,11 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from quizapp.driver_statements import DriverStatement
 from quizapp.models import AuditEvent, utcnow
 
 log = logging.getLogger("quizapp.audit")
 
-
-#: Built once: an audit row is written on most requests.
-_INSERT = sa.insert(AuditEvent.__table__)
 #: The columns ``event`` gives values for, in order (the answer's statement on PostgreSQL writes
 #: them as parameters of its own).
 COLUMNS = (
@@ -25,6 +23,14 @@ COLUMNS = (
     "target",
     "outcome",
     "ip",
+)
+#: Built once, run on the driver's cursor (see quizapp.driver_statements): an audit row is written
+#: on most requests, and on SQLite inside the write lock.
+_table = AuditEvent.__table__
+_INSERT = DriverStatement(
+    sa.insert(_table).values(
+        {name: sa.bindparam(name, type_=_table.c[name].type) for name in COLUMNS}
+    )
 )
 
 
@@ -55,7 +61,7 @@ def event(
 def write(conn: sa.Connection, values: dict[str, Any]) -> None:
     """Write the event ``values`` (from ``event``) in the connection's transaction (the view
     commits), and log its ids. A plain INSERT: nothing reads the row back in the request."""
-    conn.execute(_INSERT, values)
+    _INSERT.execute(conn, values)
     log_written(values)
 
 

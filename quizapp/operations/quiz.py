@@ -16,8 +16,8 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, selectinload
 
-from quizapp.db import prebuilt
 from quizapp.domain import kinds, teach_to_goal
+from quizapp.driver_statements import DriverStatement
 from quizapp.models import (
     Assignment,
     AuditEvent,
@@ -226,7 +226,9 @@ _INSERT_RESPONSE = {
     .returning(_responses.c.id)
     for name, insert in (("postgresql", pg_insert), ("sqlite", sqlite_insert))
 }
-_INSERT_CHOICES = sa.insert(ResponseChoice.__table__)
+_INSERT_CHOICES = sa.insert(ResponseChoice.__table__).values(
+    response_id=sa.bindparam("response_id"), choice_id=sa.bindparam("choice_id")
+)
 _TOUCH_ASSIGNMENT = (
     sa.update(Assignment.__table__)
     .where(Assignment.__table__.c.id == sa.bindparam("assignment_id"))
@@ -263,8 +265,12 @@ def _one_statement_answer() -> sa.Select:
     )
 
 
-_ANSWER_IN_ONE = _one_statement_answer()
-_RUN_ANSWER_IN_ONE = prebuilt(_ANSWER_IN_ONE, "quizapp.operations.quiz.answer_in_one")
+#: The answer's writes run on the driver's cursor (see quizapp.driver_statements): on SQLite,
+#: inside the write lock, SQLAlchemy's work per statement was most of the time the lock was held.
+_RUN_ANSWER_IN_ONE = DriverStatement(_one_statement_answer())
+_RUN_INSERT_RESPONSE = {name: DriverStatement(s) for name, s in _INSERT_RESPONSE.items()}
+_RUN_INSERT_CHOICES = DriverStatement(_INSERT_CHOICES)
+_RUN_TOUCH_ASSIGNMENT = DriverStatement(_TOUCH_ASSIGNMENT)
 
 
 def record_answer(
@@ -280,15 +286,15 @@ def record_answer(
     already answered keeps its first answer (created is False); a finished round refuses with
     RoundClosed; no choice, or two for a one-answer question, is a QuizError.
 
-    The busiest write in the app, so it is lean: statements built once, run on the session's
-    connection, no ORM objects. The answer goes in only from an open round and with ON CONFLICT
-    DO NOTHING, in one statement: a second copy (a double click) inserts nothing. No lock is
-    needed against a round being finished meanwhile: a round finishes only once every question in
-    it has an answer, so while this one has none it cannot finish, and once it has one a second
-    insert does nothing. On PostgreSQL all four writes are one statement (see
-    ``_one_statement_answer``), which the caller may run outside a transaction; on SQLite they
-    are four, in the caller's transaction. The answer page passes its connection (it needs no
-    ORM session)."""
+    The busiest write in the app, so it is lean: statements built once and run on the driver's
+    cursor (quizapp.driver_statements), no ORM objects. The answer goes in only from an open
+    round and with ON CONFLICT DO NOTHING, in one statement: a second copy (a double click)
+    inserts nothing. No lock is needed against a round being finished meanwhile: a round
+    finishes only once every question in it has an answer, so while this one has none it cannot
+    finish, and once it has one a second insert does nothing. On PostgreSQL all four writes are
+    one statement (see ``_one_statement_answer``), which the caller may run outside a
+    transaction; on SQLite they are four, in the caller's transaction. The answer page passes
+    its connection (it needs no ORM session)."""
     conn = db.connection() if isinstance(db, Session) else db
     chosen = sorted(set(chosen_ids) & set(version.choice_ids))
     valid = bool(chosen) and (kinds.KINDS[version.kind].input_type != "radio" or len(chosen) == 1)
@@ -303,17 +309,17 @@ def record_answer(
         if conn.dialect.name == "postgresql":
             values |= {"choice_ids": chosen, "assignment_id": assignment_id}
             values |= {f"audit_{name}": audit_event[name] for name in audit.COLUMNS}
-            response_id = conn.execute(_RUN_ANSWER_IN_ONE, values).scalar()
+            response_id = _RUN_ANSWER_IN_ONE.scalar(conn, values)
             if response_id is not None:
                 audit.log_written(audit_event)
                 return response_id, True
         else:
-            response_id = conn.execute(_INSERT_RESPONSE[conn.dialect.name], values).scalar()
+            response_id = _RUN_INSERT_RESPONSE[conn.dialect.name].scalar(conn, values)
             if response_id is not None:
-                conn.execute(
-                    _INSERT_CHOICES, [{"response_id": response_id, "choice_id": c} for c in chosen]
+                _RUN_INSERT_CHOICES.execute_many(
+                    conn, [{"response_id": response_id, "choice_id": c} for c in chosen]
                 )
-                conn.execute(_TOUCH_ASSIGNMENT, {"assignment_id": assignment_id, "now": now})
+                _RUN_TOUCH_ASSIGNMENT.execute(conn, {"assignment_id": assignment_id, "now": now})
                 audit.write(conn, audit_event)
                 return response_id, True
     # Not stored. An answer given before stands (a double click, or another request a moment

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased
 
-from quizapp.db import prebuilt
+from quizapp.driver_statements import DriverStatement
 from quizapp.models import Assignment, Patient, Response, Round, RoundItem
 from quizapp.security.sessions import PATIENT_SIGN_IN, PatientPrincipal
 
@@ -76,10 +76,9 @@ _at = _AT.subquery("item")
 #: The sign-in check and the question in one statement: the patient row when the token is current,
 #: with the question's columns when it is theirs (a LEFT JOIN: NULLs when it is not).
 _SIGNED_IN_ITEM = PATIENT_SIGN_IN.add_columns(*_at.c).outerjoin(_at, _at.c.patient_id == Patient.id)
-#: Both run prebuilt: SQLAlchemy does not walk them for their cache key on every page (see
-#: quizapp.db.prebuilt).
-_RUN_ITEM = prebuilt(_ITEM, "quizapp.patient.locate.item")
-_RUN_SIGNED_IN_ITEM = prebuilt(_SIGNED_IN_ITEM, "quizapp.patient.locate.signed_in_item")
+#: Both run on the driver's cursor (see quizapp.driver_statements): the busiest reads.
+_RUN_ITEM = DriverStatement(_ITEM)
+_RUN_SIGNED_IN_ITEM = DriverStatement(_SIGNED_IN_ITEM)
 
 
 def _params(patient_id: int, assignment_id: int, number: int, position: int) -> dict[str, int]:
@@ -91,7 +90,7 @@ def _params(patient_id: int, assignment_id: int, number: int, position: int) -> 
     }
 
 
-def _item(columns: sa.Row | tuple) -> LocatedItem:
+def _item(columns: tuple) -> LocatedItem:
     (aid, pid, seed, round_id, round_number, finished, item_id, index, total, vid, rid) = columns
     return LocatedItem(
         aid, pid, seed, round_id, round_number, finished, item_id, index + 1, total, vid, rid
@@ -105,7 +104,7 @@ def locate_item(
     the assignment is someone else's or there is no such round or question."""
     if position < 1:
         return None
-    row = db.execute(_RUN_ITEM, _params(patient_id, assignment_id, number, position)).one_or_none()
+    row = _RUN_ITEM.first(db, _params(patient_id, assignment_id, number, position))
     return None if row is None else _item(row)
 
 
@@ -119,9 +118,9 @@ def sign_in_and_locate(
 ) -> tuple[PatientPrincipal | None, LocatedItem | None]:
     """The sign-in check of a question page and its question, in one query: (the patient, when
     ``token`` is their current one, else None; the question as ``locate_item`` finds it). On a
-    Connection (as the pages run it) it skips the ORM's per-statement work."""
+    Connection (as the pages run it) no ORM session is made."""
     params = _params(patient_id, assignment_id, number, position) | {"token": token}
-    row = db.execute(_RUN_SIGNED_IN_ITEM, params).one_or_none()
+    row = _RUN_SIGNED_IN_ITEM.first(db, params)
     if row is None:
         return None, None
     principal = PatientPrincipal(row[0], row[1], row[2])
