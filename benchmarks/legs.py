@@ -141,8 +141,8 @@ def _app_rows(report, engine_name, url, load, patients, staff, made, measure, ce
     answers = interleave(
         [
             [
-                Target("POST", s.question_path(pos), s.cookie, s.answer_body(choice))
-                for pos, _v, choice in s.patient.items
+                Target("POST", s.question_path(pos), s.cookie, s.answer_body(choice, version))
+                for pos, version, choice in s.patient.items
             ]
             for s in patients
         ]

@@ -91,10 +91,10 @@ def _requests(app, made: cohort.Cohort, page: str, count: int) -> list[tuple]:
             client = app.test_client()
             session = sessions.sign_in_patient(app, patient)
             client.set_cookie(sessions.COOKIE, session.cookie.split("=", 1)[1])
-            for position, _version, choice in patient.items:
+            for position, version, choice in patient.items:
                 data = None
                 if page == "answer":
-                    data = {"csrf_token": session.csrf, "choice": str(choice)}
+                    data = {"csrf_token": session.csrf, "choice": str(choice), "version": version}
                 out.append(
                     (client, "POST" if data else "GET", session.question_path(position), data)
                 )

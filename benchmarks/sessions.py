@@ -29,8 +29,12 @@ class PatientSession:
         p = self.patient
         return f"/learn/{p.assignment_id}/round/{p.round_number}/q/{position}"
 
-    def answer_body(self, choice_id: int) -> str:
-        return urlencode({"csrf_token": self.csrf, "choice": str(choice_id)})
+    def answer_body(self, choice_id: int, version_id: int) -> str:
+        """The question form as a browser sends it: CSRF token, choice and the question's
+        version."""
+        return urlencode(
+            {"csrf_token": self.csrf, "choice": str(choice_id), "version": str(version_id)}
+        )
 
 
 def in_process_app(database_url: str) -> Flask:

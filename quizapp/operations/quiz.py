@@ -236,12 +236,13 @@ _TOUCH_ASSIGNMENT = (
 )
 
 
-def _one_statement_answer() -> sa.Select:
-    """PostgreSQL: the answer, its choices, the assignment's last activity and the audit event in
-    one statement (data-modifying WITH queries), each of the last three only when the answer went
-    in. One statement is atomic on its own: it runs without BEGIN and COMMIT, one round trip where
-    the four writes in a transaction take six."""
-    answer = _INSERT_RESPONSE["postgresql"].cte("answer")
+def answer_writes(
+    answer: sa.CTE, audit_target: sa.ColumnElement[str] | None = None
+) -> tuple[sa.CTE, sa.CTE, sa.CTE]:
+    """PostgreSQL: what goes with the answer ``answer`` (a WITH query inserting it and returning
+    its id) when it went in: its choices (``choice_ids``), the assignment's last activity
+    (``assignment_id``, ``now``) and the audit event (``audit_*`` parameters; its target from
+    ``audit_target`` when given). Three data-modifying WITH queries, to add to a statement."""
     choices = sa.insert(ResponseChoice.__table__).from_select(
         ["response_id", "choice_id"],
         sa.select(
@@ -251,18 +252,47 @@ def _one_statement_answer() -> sa.Select:
     )
     touch = _TOUCH_ASSIGNMENT.where(sa.exists(sa.select(answer.c.id)))
     audit_table = AuditEvent.__table__
+    values: dict[str, sa.ColumnElement] = {
+        name: sa.bindparam(f"audit_{name}", type_=audit_table.c[name].type)
+        for name in audit.COLUMNS
+    }
+    if audit_target is not None:
+        values["target"] = audit_target
     audited = sa.insert(audit_table).from_select(
-        list(audit.COLUMNS),
-        sa.select(
-            *(
-                sa.bindparam(f"audit_{name}", type_=audit_table.c[name].type)
-                for name in audit.COLUMNS
-            )
-        ).select_from(answer),
+        list(audit.COLUMNS), sa.select(*values.values()).select_from(answer)
     )
-    return sa.select(answer.c.id).add_cte(
-        choices.cte("answer_choices"), touch.cte("touched"), audited.cte("audited")
-    )
+    return choices.cte("answer_choices"), touch.cte("touched"), audited.cte("audited")
+
+
+def _one_statement_answer() -> sa.Select:
+    """PostgreSQL: the answer, its choices, the assignment's last activity and the audit event in
+    one statement (data-modifying WITH queries), each of the last three only when the answer went
+    in. One statement is atomic on its own: it runs without BEGIN and COMMIT, one round trip where
+    the four writes in a transaction take six."""
+    answer = _INSERT_RESPONSE["postgresql"].cte("answer")
+    return sa.select(answer.c.id).add_cte(*answer_writes(answer))
+
+
+def graded(version: CachedVersion, chosen_ids: list[int]) -> tuple[list[int], bool]:
+    """The chosen ids that are choices of ``version`` (sorted), and whether they make a valid
+    answer: at least one, and only one for a one-answer question."""
+    chosen = sorted(set(chosen_ids) & set(version.choice_ids))
+    valid = bool(chosen) and (kinds.KINDS[version.kind].input_type != "radio" or len(chosen) == 1)
+    return chosen, valid
+
+
+def answer_values(
+    version: CachedVersion, chosen: list[int], audit_event: dict[str, Any]
+) -> dict[str, Any]:
+    """PostgreSQL: the parameters of the answer's writes (see ``answer_writes``), but for the
+    round and assignment."""
+    values = {
+        "version_id": version.id,
+        "is_correct": kinds.grade(chosen, version.correct_ids),
+        "now": utcnow(),
+        "choice_ids": chosen,
+    }
+    return values | {f"audit_{name}": audit_event[name] for name in audit.COLUMNS}
 
 
 #: The answer's writes run on the driver's cursor (see quizapp.driver_statements): on SQLite,
@@ -296,8 +326,7 @@ def record_answer(
     transaction; on SQLite they are four, in the caller's transaction. The answer page passes
     its connection (it needs no ORM session)."""
     conn = db.connection() if isinstance(db, Session) else db
-    chosen = sorted(set(chosen_ids) & set(version.choice_ids))
-    valid = bool(chosen) and (kinds.KINDS[version.kind].input_type != "radio" or len(chosen) == 1)
+    chosen, valid = graded(version, chosen_ids)
     now = utcnow()
     if valid:
         values = {
@@ -307,8 +336,8 @@ def record_answer(
             "now": now,
         }
         if conn.dialect.name == "postgresql":
-            values |= {"choice_ids": chosen, "assignment_id": assignment_id}
-            values |= {f"audit_{name}": audit_event[name] for name in audit.COLUMNS}
+            values = answer_values(version, chosen, audit_event) | values
+            values["assignment_id"] = assignment_id
             response_id = _RUN_ANSWER_IN_ONE.scalar(conn, values)
             if response_id is not None:
                 audit.log_written(audit_event)

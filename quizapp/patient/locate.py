@@ -39,8 +39,9 @@ class LocatedItem:
 
 
 _counted = aliased(RoundItem)
-#: The question at (assignment, round number, 0-based index), whoever's it is.
-_AT = (
+#: The question at (assignment, round number, 0-based index), whoever's it is: its columns are
+#: those of a LocatedItem, in order (see item_from_row).
+QUESTION_AT = (
     sa.select(
         Assignment.id.label("assignment_id"),
         Assignment.patient_id.label("patient_id"),
@@ -71,8 +72,8 @@ _AT = (
         RoundItem.position == sa.bindparam("index"),
     )
 )
-_ITEM = _AT.where(Assignment.patient_id == sa.bindparam("patient_id"))
-_at = _AT.subquery("item")
+_ITEM = QUESTION_AT.where(Assignment.patient_id == sa.bindparam("patient_id"))
+_at = QUESTION_AT.subquery("item")
 #: The sign-in check and the question in one statement: the patient row when the token is current,
 #: with the question's columns when it is theirs (a LEFT JOIN: NULLs when it is not).
 _SIGNED_IN_ITEM = PATIENT_SIGN_IN.add_columns(*_at.c).outerjoin(_at, _at.c.patient_id == Patient.id)
@@ -81,7 +82,7 @@ _RUN_ITEM = DriverStatement(_ITEM)
 _RUN_SIGNED_IN_ITEM = DriverStatement(_SIGNED_IN_ITEM)
 
 
-def _params(patient_id: int, assignment_id: int, number: int, position: int) -> dict[str, int]:
+def params_for(patient_id: int, assignment_id: int, number: int, position: int) -> dict[str, int]:
     return {
         "assignment_id": assignment_id,
         "patient_id": patient_id,
@@ -90,7 +91,7 @@ def _params(patient_id: int, assignment_id: int, number: int, position: int) -> 
     }
 
 
-def _item(columns: tuple) -> LocatedItem:
+def item_from_row(columns: tuple) -> LocatedItem:
     (aid, pid, seed, round_id, round_number, finished, item_id, index, total, vid, rid) = columns
     return LocatedItem(
         aid, pid, seed, round_id, round_number, finished, item_id, index + 1, total, vid, rid
@@ -104,8 +105,8 @@ def locate_item(
     the assignment is someone else's or there is no such round or question."""
     if position < 1:
         return None
-    row = _RUN_ITEM.first(db, _params(patient_id, assignment_id, number, position))
-    return None if row is None else _item(row)
+    row = _RUN_ITEM.first(db, params_for(patient_id, assignment_id, number, position))
+    return None if row is None else item_from_row(row)
 
 
 def sign_in_and_locate(
@@ -119,11 +120,11 @@ def sign_in_and_locate(
     """The sign-in check of a question page and its question, in one query: (the patient, when
     ``token`` is their current one, else None; the question as ``locate_item`` finds it). On a
     Connection (as the pages run it) no ORM session is made."""
-    params = _params(patient_id, assignment_id, number, position) | {"token": token}
+    params = params_for(patient_id, assignment_id, number, position) | {"token": token}
     row = _RUN_SIGNED_IN_ITEM.first(db, params)
     if row is None:
         return None, None
     principal = PatientPrincipal(row[0], row[1], row[2])
     if row[3] is None or position < 1:
         return principal, None
-    return principal, _item(row[3:])
+    return principal, item_from_row(row[3:])

@@ -12,13 +12,15 @@ from quizapp import db
 from quizapp.domain import documents, kinds, teach_to_goal
 from quizapp.models import Assignment, Role, Round
 from quizapp.operations import quiz as quiz_ops
+from quizapp.operations.audit import log_written
+from quizapp.patient.answer_in_one import answer_in_one
 from quizapp.patient.blueprint import bp, own_assignment
 from quizapp.patient.doctor_questions import questions_for_doctor
 from quizapp.patient.locate import LocatedItem, locate_item, sign_in_and_locate
 from quizapp.requests import audit, audit_event
 from quizapp.security.roles import role_required
-from quizapp.security.sessions import PatientPrincipal, sign_in_check_for
-from quizapp.version_cache import CachedChoice, CachedVersion
+from quizapp.security.sessions import PatientPrincipal, set_principal, sign_in_check_for
+from quizapp.version_cache import CachedChoice, CachedVersion, VersionCache
 
 
 class ActionForm(FlaskForm):
@@ -97,14 +99,73 @@ def start_round(assignment_id: int) -> ResponseReturnValue:
     return redirect(url_for("patient.resume", assignment_id=assignment.id))
 
 
+#: The largest id a form may name (a database INTEGER).
+_MAX_ID = 2**31 - 1
+
+
+def _form_version_id() -> int | None:
+    """The question version an answer's form names (its hidden ``version`` field), if any."""
+    raw = request.form.get("version", "")
+    return int(raw) if raw.isdigit() and 0 < int(raw) <= _MAX_ID else None
+
+
 @sign_in_check_for("patient.question", "patient.feedback")
 def _sign_in_and_locate(patient_id: int, token: str) -> PatientPrincipal | None:
-    """The sign-in check of the question and feedback pages, which also finds their question."""
+    """The sign-in check of the question and feedback pages, which also finds their question. An
+    answer on PostgreSQL whose form names its version (and passed its CSRF check) is checked by
+    its own statement instead (see _answer_in_one): until then the patient is taken on the
+    cookie's word, and nothing but that statement reads or writes for them."""
+    if (
+        request.method == "POST"
+        and request.endpoint == "patient.question"
+        and g.get("csrf_valid")
+        and db.state().engine.dialect.name == "postgresql"
+        and _form_version_id() is not None
+    ):
+        g.answer_claim = (patient_id, token)
+        return PatientPrincipal(patient_id, "", token)
     args = request.view_args or {}
     principal, g.located_item = sign_in_and_locate(
         db.connection(), patient_id, token, args["assignment_id"], args["number"], args["position"]
     )
     return principal
+
+
+def _answer_in_one(assignment_id: int, number: int, position: int) -> ResponseReturnValue | None:
+    """PostgreSQL: a new answer, its sign-in check included, in one statement. Returns the
+    response, or None for the usual path (signed in by then): an answer the statement did not
+    store (given already, a closed round, another version), or one it cannot take (not a valid
+    answer, a version not known)."""
+    patient_id, token = g.pop("answer_claim")
+    conn = db.connection()
+    version_id = _form_version_id()
+    version = None if version_id is None else _versions().get(conn, version_id)
+    chosen: list[int] = []
+    valid = False
+    if version is not None:
+        picked = [int(v) for v in request.form.getlist("choice") if v.isdigit()]
+        chosen, valid = quiz_ops.graded(version, picked)
+    if version is None or not valid:
+        principal, g.located_item = sign_in_and_locate(
+            conn, patient_id, token, assignment_id, number, position
+        )
+        set_principal(principal)
+        return None if principal is not None else redirect(url_for("patient.start"))
+    event = audit_event("quiz.answer", patient_id=patient_id)
+    db.start_writing(one_statement=True)
+    done = answer_in_one(
+        conn, patient_id, token, (assignment_id, number, position), version, chosen, event
+    )
+    set_principal(done.principal)
+    if done.principal is None:  # the token is not current: signed out, nothing written
+        return redirect(url_for("patient.start"))
+    if done.item is None or done.response_id is None:
+        if done.item is not None:
+            g.located_item = done.item
+        return None
+    db.commit()
+    log_written(event | {"target": f"round_item:{done.item.item_id}"})
+    return redirect(_item_url(done.item, position, "patient.feedback"))
 
 
 def _located(assignment_id: int, number: int, position: int) -> LocatedItem:
@@ -117,8 +178,12 @@ def _located(assignment_id: int, number: int, position: int) -> LocatedItem:
     return item
 
 
+def _versions() -> VersionCache:
+    return current_app.extensions["quizapp.versions"]
+
+
 def _version(version_id: int) -> CachedVersion:
-    version = current_app.extensions["quizapp.versions"].get(db.connection(), version_id)
+    version = _versions().get(db.connection(), version_id)
     if version is None:  # a round item's version is a foreign key: it is there
         abort(404)
     return version
@@ -135,7 +200,12 @@ def _item_url(item: LocatedItem, position: int, endpoint: str = "patient.questio
 @role_required(Role.PATIENT)
 def question(assignment_id: int, number: int, position: int) -> ResponseReturnValue:
     """One question; its answer is stored the moment it is sent. The busiest page: one query finds
-    the question, its version comes from memory (see quizapp.version_cache)."""
+    the question, its version comes from memory (see quizapp.version_cache). On PostgreSQL a new
+    answer is one statement, its sign-in check included (see quizapp.patient.answer_in_one)."""
+    if "answer_claim" in g:
+        answered = _answer_in_one(assignment_id, number, position)
+        if answered is not None:
+            return answered
     item = _located(assignment_id, number, position)
     error = None
     if request.method == "POST":  # its CSRF token was checked before the view (CSRFProtect)

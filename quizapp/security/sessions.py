@@ -105,6 +105,13 @@ def load_principal(cookie_id: str) -> User | PatientPrincipal | None:
     return None
 
 
+def set_principal(principal: PatientPrincipal | None) -> None:
+    """Make ``principal`` (None: nobody) who is signed in for the rest of this request: for a page
+    that did its own sign-in check after the user loader gave a principal taken on the cookie's
+    word (the answer on PostgreSQL, see quizapp.patient.answer_in_one)."""
+    login_manager._update_request_context_with_user(principal)
+
+
 def rotate_token(db_session: sa.orm.Session, principal: User | Patient | PatientPrincipal) -> None:
     """End every session of ``principal`` (all browsers): their cookies name the old token."""
     model = User if principal.role != Role.PATIENT else Patient

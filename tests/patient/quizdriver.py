@@ -10,6 +10,15 @@ from quizapp.models import Choice
 from tests.helpers import csrf_from
 
 CHOICE_RE = re.compile(r'id="choice-(\d+)"')
+VERSION_RE = re.compile(r'name="version" value="(\d+)"')
+
+
+def question_form(page: str) -> dict[str, str]:
+    """The hidden fields a question page's form sends: its CSRF token and the question's
+    version."""
+    match = VERSION_RE.search(page)
+    assert match is not None, "the question form names no version"
+    return {"csrf_token": csrf_from(page), "version": match.group(1)}
 
 
 def resume(client, assignment_id: int):
@@ -27,9 +36,9 @@ def pick(dbs, page: str, right: bool) -> list[str]:
 
 
 def answer(client, dbs, url: str, right: bool):
-    """Answer the question at ``url``; returns the POST response."""
+    """Answer the question at ``url`` as the browser sends the form; returns the POST response."""
     page = client.get(url).get_data(as_text=True)
-    return client.post(url, data={"csrf_token": csrf_from(page), "choice": pick(dbs, page, right)})
+    return client.post(url, data=question_form(page) | {"choice": pick(dbs, page, right)})
 
 
 def post_button(client, page_url: str, action: str):
