@@ -158,7 +158,9 @@ def _reads_again(conn: sa.Connection) -> None:
 
 
 def make_engine(url: str, echo: bool = False, strict: bool = False) -> sa.Engine:
-    """Create an engine with the settings each backend needs to be safe under concurrency.
+    """Create an engine with the settings each backend needs to be safe under concurrency. Its
+    errors (and echo) never show a statement's parameters: they hold session tokens, hashed
+    access codes and patients' details, which must not reach the logs.
 
     ``strict`` (tests): a write in a transaction begun for reading is an error (see
     ``_refuse_writes_in_reads``)."""
@@ -167,11 +169,14 @@ def make_engine(url: str, echo: bool = False, strict: bool = False) -> sa.Engine
         sa_url = sa_url.set(drivername="postgresql+psycopg")
     if is_sqlite(sa_url):
         engine = sa.create_engine(
-            sa_url, echo=echo, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
+            sa_url,
+            echo=echo,
+            hide_parameters=True,
+            connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
         )
         _configure_sqlite(engine, strict)
         return engine
-    engine = sa.create_engine(sa_url, echo=echo, pool_size=5, max_overflow=5)
+    engine = sa.create_engine(sa_url, echo=echo, hide_parameters=True, pool_size=5, max_overflow=5)
     _check_before_use(engine)
     if strict:
         _refuse_writes_in_reads(

@@ -18,9 +18,12 @@ What it keeps of SQLAlchemy's execution:
 - errors: a driver error is raised as SQLAlchemy's own (``IntegrityError``,
   ``OperationalError``...), and a connection the server dropped is invalidated.
 
-What it leaves out: echo logging of these statements, and result objects: rows are tuples.
-Statements that need SQLAlchemy at execution are refused: parameters it expands (``IN`` lists),
-and column defaults it computes in Python (give every column its value).
+What it leaves out: echo logging of these statements, and result objects: rows are tuples. The
+event hooks get no execution context, and what a ``retval=True`` hook returns is not used.
+Statements that need SQLAlchemy at execution are refused: parameters it expands or renders then
+(``IN`` lists, literal binds) or renames, and column defaults it computes in Python (give every
+column its value). Types whose result conversion depends on the driver's column type (psycopg's
+``Numeric``) fail when first compiled. Only the driver's own errors are turned into SQLAlchemy's.
 """
 
 from __future__ import annotations
@@ -70,10 +73,14 @@ class _Compiled:
 
 def _compile(statement: sa.Executable, dialect: Dialect) -> _Compiled:
     compiled = statement.compile(dialect=dialect)
-    if getattr(compiled, "has_out_parameters", False) or any(
-        b.expanding for b in compiled.binds.values()
+    if (
+        getattr(compiled, "has_out_parameters", False)
+        or any(b.expanding for b in compiled.binds.values())
+        or compiled.literal_execute_params
+        or compiled.post_compile_params
+        or compiled.escaped_bind_names
     ):
-        raise ValueError("a driver statement cannot expand parameters at execution")
+        raise ValueError("a driver statement cannot expand or rename parameters at execution")
     if getattr(compiled, "insert_prefetch", None) or getattr(compiled, "update_prefetch", None):
         raise ValueError(
             "a driver statement must give every column its value: it runs no Python-side defaults"
@@ -182,6 +189,7 @@ def _as_sqlalchemy_error(
         arguments,
         exc,
         dialect.loaded_dbapi.Error,
+        hide_parameters=conn.engine.hide_parameters,  # a session token is among them
         connection_invalidated=dropped,
         dialect=dialect,
         ismulti=many,

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import traceback
 
+import sqlalchemy as sa
 from flask import Flask, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
@@ -11,6 +13,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from quizapp import db
+from quizapp.security.sessions import ClaimedPatient
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +42,9 @@ def render_error(code: int, detail: str | None = None) -> ResponseReturnValue:
 
 def _on_http_error(exc: HTTPException) -> ResponseReturnValue:
     code = exc.code or 500
-    if code in (403, 404) and current_user and current_user.is_authenticated:
+    principal = current_user._get_current_object() if current_user else None
+    checked = principal is not None and not isinstance(principal, ClaimedPatient)
+    if code in (403, 404) and checked and principal.is_authenticated:
         from quizapp.requests import audit
 
         session = db.session()
@@ -57,7 +62,21 @@ def _on_csrf_error(exc: CSRFError) -> ResponseReturnValue:
 
 
 def _on_unexpected(exc: Exception) -> ResponseReturnValue:
-    log.exception("unhandled error on %s %s", request.method, request.endpoint)
+    if isinstance(exc, sa.exc.DBAPIError):
+        # The database's own message can quote the row it refused (PostgreSQL's DETAIL: a name,
+        # a token): the log gets the kind of error and where it happened, not its words.
+        orig = exc.orig
+        code = getattr(orig, "sqlstate", None) or getattr(orig, "sqlite_errorname", None)
+        log.error(
+            "unhandled database error on %s %s: %s (%s)\n%s",
+            request.method,
+            request.endpoint,
+            type(orig).__name__,
+            code,
+            "".join(traceback.format_tb(exc.__traceback__)),
+        )
+    else:
+        log.exception("unhandled error on %s %s", request.method, request.endpoint)
     return render_error(500)
 
 

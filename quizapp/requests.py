@@ -12,8 +12,19 @@ from quizapp import db
 from quizapp.models import Role
 from quizapp.operations import audit as audit_ops
 from quizapp.security.ratelimit import client_address
+from quizapp.security.sessions import ClaimedPatient
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+#: The largest id a database INTEGER holds.
+MAX_ID = 2**31 - 1
+
+
+def database_id(raw: str) -> int | None:
+    """An id sent in a form or a query string: digits 0-9 only (``"²".isdigit()`` is true, and
+    ``int`` refuses it), at most what a database INTEGER holds; else None."""
+    if raw.isascii() and raw.isdecimal() and len(raw) <= 10 and 0 < int(raw) <= MAX_ID:
+        return int(raw)
+    return None
 
 
 class DatabaseIntConverter(IntegerConverter):
@@ -21,7 +32,7 @@ class DatabaseIntConverter(IntegerConverter):
     404, not an overflow error from the database driver."""
 
     def __init__(self, map: Map, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("max", 2**31 - 1)
+        kwargs.setdefault("max", MAX_ID)
         super().__init__(map, *args, **kwargs)
 
 
@@ -72,6 +83,8 @@ def audit_event(
 ) -> dict[str, Any]:
     """The columns of an audit event by the current principal, from the current address."""
     principal = current_user._get_current_object() if current_user else None
+    if isinstance(principal, ClaimedPatient):  # nobody may act for a patient not yet checked
+        raise RuntimeError("audit before the sign-in check: the patient is only claimed")
     signed_in = principal is not None and principal.is_authenticated
     is_patient = signed_in and principal.role == Role.PATIENT
     return audit_ops.event(

@@ -86,6 +86,10 @@ class VersionCache:
     def __len__(self) -> int:
         return len(self._items)
 
+    def cached(self, version_id: int) -> CachedVersion | None:
+        """The version with this id if it is in memory (nothing is read)."""
+        return self._items.get(version_id)
+
     def get(self, db: Session | sa.Connection, version_id: int) -> CachedVersion | None:
         """The version with this id, from memory or read once; None if there is none."""
         found = self._items.get(version_id)

@@ -10,10 +10,10 @@ import sqlalchemy as sa
 
 from quizapp import db
 from quizapp.driver_statements import DriverStatement
-from quizapp.models import AuditEvent, utcnow
+from quizapp.models import AuditEvent, Round, utcnow
 from quizapp.operations import audit
 from quizapp.patient import locate
-from tests.helpers import recorded_statements
+from tests.helpers import csrf_from, recorded_statements
 
 _events = AuditEvent.__table__
 _EVENTS = sa.select(_events.c.id, _events.c.at, _events.c.action, _events.c.patient_id).order_by(
@@ -133,14 +133,50 @@ def test_a_connection_the_server_dropped_is_invalidated(app):
         assert conn.invalidated
 
 
-def test_the_question_pages_statement_is_the_same_on_both_paths(app, make_patient):
-    """The sign-in check and question of the busiest page: the driver's row is SQLAlchemy's."""
-    patient = make_patient()
+def test_the_question_pages_statement_is_the_same_on_both_paths(
+    app, make_assignment, issue_code, enter_code
+):
+    """The sign-in check and question of the busiest page: the driver's row is SQLAlchemy's, for
+    a question and for none."""
+    assignment = make_assignment()
+    client = app.test_client()
+    assert enter_code(client, issue_code(assignment.patient)).status_code == 302
+    page = client.get("/learn/").get_data(as_text=True)
+    assert client.post(f"/learn/{assignment.id}/rounds", data={"csrf_token": csrf_from(page)})
+    patient = assignment.patient
     params = {"patient_id": patient.id, "token": patient.session_token}
-    params |= {"assignment_id": 0, "number": 1, "index": 0}
     with app.app_context():
         conn = db.connection()
-        by_driver = locate._RUN_SIGNED_IN_ITEM.first(conn, params)
-        assert by_driver == tuple(conn.execute(locate._SIGNED_IN_ITEM, params).one())
-        assert by_driver[:3] == (patient.id, patient.display_name, patient.session_token)
-        assert locate._RUN_SIGNED_IN_ITEM.first(conn, params | {"token": "stale"}) is None
+        conn.execute(sa.update(Round).values(finished_at=utcnow()))  # a datetime column too
+        for where in ((assignment.id, 1, 0), (assignment.id, 1, 1), (0, 1, 0)):
+            values = params | dict(zip(("assignment_id", "number", "index"), where, strict=True))
+            by_driver = locate._RUN_SIGNED_IN_ITEM.first(conn, values)
+            assert by_driver == tuple(conn.execute(locate._SIGNED_IN_ITEM, values).one())
+            assert by_driver[:3] == (patient.id, patient.display_name, patient.session_token)
+            assert (by_driver[3] is None) == (where[0] == 0)
+            if by_driver[3] is not None:
+                assert isinstance(by_driver[8], dt.datetime) and by_driver[8].tzinfo is not None
+        assert locate._RUN_SIGNED_IN_ITEM.first(conn, values | {"token": "stale"}) is None
+        conn.rollback()
+
+
+def test_statements_sqlalchemy_renders_at_execution_are_refused(app):
+    literal = DriverStatement(
+        sa.select(_events.c.id).where(_events.c.action == sa.bindparam("a", literal_execute=True))
+    )
+    with app.app_context(), pytest.raises(ValueError, match="expand or rename"):
+        literal.all(db.connection(), {"a": "x"})
+
+
+def test_an_error_shows_no_parameters(app):
+    """A session token and a patient's details are parameters: SQLAlchemy's error, as this
+    raises it, leaves them out (the server's own words are kept out of the log, see
+    tests/test_errors_log.py)."""
+    with app.app_context():
+        conn = db.connection()
+        secret = audit.event("test", target="secret-token-123") | {"action": None}
+        with pytest.raises(sa.exc.IntegrityError) as raised:
+            audit._INSERT.execute(conn, secret)
+        assert "SQL parameters hidden" in str(raised.value)
+        assert "[parameters:" not in str(raised.value)
+        conn.rollback()

@@ -13,7 +13,7 @@ from quizapp.educator.access import visible_patient
 from quizapp.interop.responses import patient_responses
 from quizapp.models import Role
 from quizapp.operations import banks as bank_ops
-from quizapp.requests import audit
+from quizapp.requests import audit, database_id
 from quizapp.security.roles import role_required
 
 bp = Blueprint("fhir", __name__, url_prefix="/fhir")
@@ -48,10 +48,10 @@ def questionnaire(slug: str) -> Response:
 def questionnaire_response() -> Response:
     """Search by ``patient``: that patient's answers as a Bundle of QuestionnaireResponses
     (educators: their own patients only; every read is audited)."""
-    raw = request.args.get("patient", "")
-    if not raw.isdigit():
+    patient_id = database_id(request.args.get("patient", ""))
+    if patient_id is None:
         return operation_outcome(400, "required", "Give the patient's id: ?patient=<id>.")
-    patient = visible_patient(int(raw))
+    patient = visible_patient(patient_id)
     base_url = current_app.config["QUIZAPP_PUBLIC_URL"]
     bundle = fhir.searchset(patient_responses(db.session(), patient, base_url))
     audit("patient.results.fhir", patient_id=patient.id, target=f"patient:{patient.id}")

@@ -11,15 +11,21 @@ from flask_wtf import FlaskForm
 from quizapp import db
 from quizapp.domain import documents, kinds, teach_to_goal
 from quizapp.models import Assignment, Role, Round
+from quizapp.operations import audit as audit_ops
 from quizapp.operations import quiz as quiz_ops
-from quizapp.operations.audit import log_written
 from quizapp.patient.answer_in_one import answer_in_one
 from quizapp.patient.blueprint import bp, own_assignment
 from quizapp.patient.doctor_questions import questions_for_doctor
 from quizapp.patient.locate import LocatedItem, locate_item, sign_in_and_locate
-from quizapp.requests import audit, audit_event
+from quizapp.requests import audit, audit_event, database_id
+from quizapp.security.ratelimit import client_address
 from quizapp.security.roles import role_required
-from quizapp.security.sessions import PatientPrincipal, set_principal, sign_in_check_for
+from quizapp.security.sessions import (
+    ClaimedPatient,
+    PatientPrincipal,
+    set_principal,
+    sign_in_check_for,
+)
 from quizapp.version_cache import CachedChoice, CachedVersion, VersionCache
 
 
@@ -99,14 +105,14 @@ def start_round(assignment_id: int) -> ResponseReturnValue:
     return redirect(url_for("patient.resume", assignment_id=assignment.id))
 
 
-#: The largest id a form may name (a database INTEGER).
-_MAX_ID = 2**31 - 1
+def _form_choices() -> list[int]:
+    """The choice ids an answer's form sends (anything not an id is ignored)."""
+    return [i for i in map(database_id, request.form.getlist("choice")) if i is not None]
 
 
 def _form_version_id() -> int | None:
     """The question version an answer's form names (its hidden ``version`` field), if any."""
-    raw = request.form.get("version", "")
-    return int(raw) if raw.isdigit() and 0 < int(raw) <= _MAX_ID else None
+    return database_id(request.form.get("version", ""))
 
 
 @sign_in_check_for("patient.question", "patient.feedback")
@@ -123,7 +129,7 @@ def _sign_in_and_locate(patient_id: int, token: str) -> PatientPrincipal | None:
         and _form_version_id() is not None
     ):
         g.answer_claim = (patient_id, token)
-        return PatientPrincipal(patient_id, "", token)
+        return ClaimedPatient(patient_id, "", token)
     args = request.view_args or {}
     principal, g.located_item = sign_in_and_locate(
         db.connection(), patient_id, token, args["assignment_id"], args["number"], args["position"]
@@ -139,19 +145,22 @@ def _answer_in_one(assignment_id: int, number: int, position: int) -> ResponseRe
     patient_id, token = g.pop("answer_claim")
     conn = db.connection()
     version_id = _form_version_id()
-    version = None if version_id is None else _versions().get(conn, version_id)
+    # only a version in memory: nothing is read for a patient not yet checked
+    version = None if version_id is None else _versions().cached(version_id)
     chosen: list[int] = []
     valid = False
     if version is not None:
-        picked = [int(v) for v in request.form.getlist("choice") if v.isdigit()]
-        chosen, valid = quiz_ops.graded(version, picked)
+        chosen, valid = quiz_ops.graded(version, _form_choices())
     if version is None or not valid:
         principal, g.located_item = sign_in_and_locate(
             conn, patient_id, token, assignment_id, number, position
         )
         set_principal(principal)
         return None if principal is not None else redirect(url_for("patient.start"))
-    event = audit_event("quiz.answer", patient_id=patient_id)
+    # written only if the statement finds the patient signed in (audit_event refuses a claim)
+    event = audit_ops.event(
+        "quiz.answer", actor_patient_id=patient_id, patient_id=patient_id, ip=client_address()
+    )
     db.start_writing(one_statement=True)
     done = answer_in_one(
         conn, patient_id, token, (assignment_id, number, position), version, chosen, event
@@ -164,7 +173,7 @@ def _answer_in_one(assignment_id: int, number: int, position: int) -> ResponseRe
             g.located_item = done.item
         return None
     db.commit()
-    log_written(event | {"target": f"round_item:{done.item.item_id}"})
+    audit_ops.log_written(event | {"target": f"round_item:{done.item.item_id}"})
     return redirect(_item_url(done.item, position, "patient.feedback"))
 
 
@@ -211,7 +220,7 @@ def question(assignment_id: int, number: int, position: int) -> ResponseReturnVa
     if request.method == "POST":  # its CSRF token was checked before the view (CSRFProtect)
         if item.response_id is not None:  # sent again (double click, back button): it stands
             return redirect(_item_url(item, position, "patient.feedback"))
-        chosen = [int(v) for v in request.form.getlist("choice") if v.isdigit()]
+        chosen = _form_choices()
         conn = db.connection()  # Core statements only: no ORM session on the busiest write
         version = _version(item.version_id)
         event = audit_event(

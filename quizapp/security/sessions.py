@@ -53,6 +53,15 @@ class PatientPrincipal:
         return f"patient:{self.id}:{self.session_token}"
 
 
+@dataclass(frozen=True, slots=True)
+class ClaimedPatient(PatientPrincipal):
+    """A patient taken on the signed cookie's word, before any check of its session token: what
+    a page's sign-in check may return when the page's own first statement checks the token (the
+    answer on PostgreSQL, see quizapp.patient.answer_in_one), which then replaces it with
+    ``set_principal``. Until then nothing may act for this patient: auditing refuses it, and an
+    error page treats it as nobody."""
+
+
 #: The sign-in check runs on every request: its statements are built once.
 _STAFF = sa.select(User).where(
     User.id == sa.bindparam("id"), User.session_token == sa.bindparam("token")
@@ -107,8 +116,7 @@ def load_principal(cookie_id: str) -> User | PatientPrincipal | None:
 
 def set_principal(principal: PatientPrincipal | None) -> None:
     """Make ``principal`` (None: nobody) who is signed in for the rest of this request: for a page
-    that did its own sign-in check after the user loader gave a principal taken on the cookie's
-    word (the answer on PostgreSQL, see quizapp.patient.answer_in_one)."""
+    whose own statement checked the session token of a ``ClaimedPatient``."""
     login_manager._update_request_context_with_user(principal)
 
 

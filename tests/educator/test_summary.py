@@ -83,10 +83,13 @@ def test_fhir_questionnaire_response_validates_and_holds_the_latest_answers(app,
     )
 
 
-def test_fhir_search_needs_a_patient_id(app, make_user, login):
+@pytest.mark.parametrize(
+    "query", ["", "?patient=", "?patient=abc", "?patient=²", "?patient=" + "9" * 12]
+)
+def test_fhir_search_needs_a_patient_id(app, make_user, login, query):
     client = app.test_client()
     login(client, make_user("educator"))
-    response = client.get("/fhir/QuestionnaireResponse")
+    response = client.get("/fhir/QuestionnaireResponse" + query)
     assert response.status_code == 400 and "OperationOutcome" in response.get_data(as_text=True)
 
 

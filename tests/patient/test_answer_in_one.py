@@ -5,12 +5,16 @@ same on SQLite."""
 
 from __future__ import annotations
 
+import threading
+import time
+
 import pytest
 import sqlalchemy as sa
 
 from quizapp import db
 from quizapp.models import Assignment, AuditEvent, Patient, Response, ResponseChoice, Round
 from quizapp.models.people import new_session_token
+from quizapp.security.sessions import SEEN_AT, ClaimedPatient
 from tests.helpers import csrf_from, recorded_autocommit, recorded_statements
 from tests.patient.quizdriver import pick, post_button, question_form, resume
 
@@ -34,6 +38,18 @@ def _answers_audited(dbs) -> list[tuple]:
 
 def _stored(dbs) -> int:
     return dbs.scalar(sa.select(sa.func.count(Response.id)))
+
+
+def _audited(dbs) -> int:
+    return dbs.scalar(sa.select(sa.func.count(AuditEvent.id)))
+
+
+def _sign_out_elsewhere(dbs, patient_id: int) -> None:
+    """Sign-out in another browser: the token the cookie names is no longer current."""
+    dbs.execute(
+        sa.update(Patient).where(Patient.id == patient_id).values(session_token=new_session_token())
+    )
+    dbs.commit()
 
 
 def test_the_form_names_the_questions_version_and_its_answer_is_stored(app, in_round, dbs):
@@ -67,21 +83,28 @@ def test_on_postgresql_a_new_answer_is_one_statement_in_autocommit(app, in_round
     assert _stored(dbs) == 1
 
 
-@postgresql_only
 def test_a_signed_out_session_stores_nothing_and_is_sent_to_sign_in(app, in_round, dbs):
     client, assignment, url = in_round
     page = client.get(url).get_data(as_text=True)
-    # signed out in another browser: the token this cookie names is no longer current
-    dbs.execute(
-        sa.update(Patient)
-        .where(Patient.id == assignment.patient_id)
-        .values(session_token=new_session_token())
-    )
-    dbs.commit()
+    audited = _audited(dbs)
+    _sign_out_elsewhere(dbs, assignment.patient_id)
     for choice in (pick(dbs, page, right=True), []):  # a valid answer, and an invalid one
         sent = client.post(url, data=question_form(page) | {"choice": choice})
         assert sent.status_code == 302 and sent.headers["Location"].startswith("/start")
-    assert _stored(dbs) == 0 and _answers_audited(dbs) == []
+    assert _stored(dbs) == 0 and _audited(dbs) == audited  # nothing at all was written
+
+
+def test_a_signed_out_session_past_its_idle_time_is_told_so_and_stores_nothing(app, in_round, dbs):
+    client, assignment, url = in_round
+    page = client.get(url).get_data(as_text=True)
+    _sign_out_elsewhere(dbs, assignment.patient_id)
+    with client.session_transaction() as session:
+        session[SEEN_AT] = int(time.time()) - app.config["QUIZAPP_IDLE_TIMEOUT"] - 60
+    sent = client.post(url, data=question_form(page) | {"choice": pick(dbs, page, right=True)})
+    # told the session ended (PostgreSQL, before its check) or sent to sign in: either way
+    assert sent.status_code == 302
+    assert sent.headers["Location"].endswith(("/signed-out", "/start"))
+    assert _stored(dbs) == 0
 
 
 def test_sent_again_it_stands_and_is_audited_once(app, in_round, dbs):
@@ -108,7 +131,7 @@ def test_a_form_naming_another_questions_version_stores_nothing(app, in_round, d
     assert _stored(dbs) == 0
 
 
-@pytest.mark.parametrize("version", ["0", "99999999999", "x", ""])
+@pytest.mark.parametrize("version", ["0", "99999999999", "x", "", "²", "1" * 5000])
 def test_a_version_that_is_not_a_version_gets_the_usual_answer(app, in_round, dbs, version):
     client, _assignment, url = in_round
     page = client.get(url).get_data(as_text=True)
@@ -161,3 +184,51 @@ def test_a_bad_csrf_token_stores_nothing(app, in_round, dbs):
     with recorded_statements(db.state(app).engine) as seen:
         assert client.post(url, data=data).status_code == 400
     assert _stored(dbs) == 0 and not [s for s in seen if s.startswith("WITH")]
+
+
+@pytest.mark.parametrize("choice", ["²", "9" * 5000, "-1"])
+def test_a_choice_that_is_not_an_id_is_no_choice(app, in_round, dbs, choice):
+    client, _assignment, url = in_round
+    page = client.get(url).get_data(as_text=True)
+    sent = client.post(url, data=question_form(page) | {"choice": choice})
+    assert sent.status_code == 422 and "Please choose an answer." in sent.get_data(as_text=True)
+    assert _stored(dbs) == 0
+
+
+def test_a_claimed_patient_cannot_be_audited(app):
+    from quizapp.requests import audit_event
+    from quizapp.security.sessions import set_principal
+
+    with app.test_request_context("/"):
+        set_principal(ClaimedPatient(1, "", "token"))
+        with pytest.raises(RuntimeError, match="only claimed"):
+            audit_event("quiz.answer", patient_id=1)
+
+
+@postgresql_only
+def test_two_copies_at_once_store_one_answer(app, in_round, dbs):
+    """A copy sent while another request's answer to the same question is not yet committed:
+    the statement waits for it, stores nothing, and the page sends the patient to that answer."""
+    client, _assignment, url = in_round
+    page = client.get(url).get_data(as_text=True)
+    form = question_form(page)
+    engine = db.state(app).engine
+    other = engine.connect()
+    round_id = other.execute(sa.select(Round.id)).scalar()
+    other.execute(
+        sa.insert(Response).values(
+            round_id=round_id, question_version_id=int(form["version"]), is_correct=False
+        )
+    )  # not committed yet: the copy's insert waits on the unique index
+    sent: list = []
+    copy = threading.Thread(
+        target=lambda: sent.append(client.post(url, data=form | {"choice": pick(dbs, page, True)}))
+    )
+    copy.start()
+    time.sleep(0.5)
+    assert not sent  # still waiting for the first answer
+    other.commit()
+    other.close()
+    copy.join(timeout=10)
+    assert sent[0].status_code == 302 and sent[0].headers["Location"] == url + "/feedback"
+    assert _stored(dbs) == 1 and _answers_audited(dbs) == []
