@@ -210,12 +210,24 @@ def _app_rows(report, engine_name, url, load, patients, staff, made, measure, ce
 
 
 def _responses(url: str) -> int:
-    """Answers stored. An item answered twice stops the benchmark: the unique index forbids it,
-    so it means a broken database (it caught a trial that released SQLite's file locks)."""
+    """Answers stored, once the workers have finished the requests wrk left them (it stops
+    without waiting for their answers). An item answered twice stops the benchmark: the unique
+    index forbids it, so it means a broken database (it caught a trial that released SQLite's file
+    locks). Both counts are one statement: one snapshot, whatever still commits."""
+    items = sa.select(Response.round_id, Response.question_version_id).distinct().subquery()
+    counts = sa.select(
+        sa.select(sa.func.count(Response.id)).scalar_subquery(),
+        sa.select(sa.func.count()).select_from(items).scalar_subquery(),
+    )
+    seen = None
     with engine_for(url) as engine, engine.connect() as conn:
-        total = conn.scalar(sa.select(sa.func.count(Response.id))) or 0
-        items = sa.select(Response.round_id, Response.question_version_id).distinct().subquery()
-        answered = conn.scalar(sa.select(sa.func.count()).select_from(items)) or 0
+        for _ in range(20):  # until nothing more is stored (at most 2 s)
+            total, answered = conn.execute(counts).one()
+            conn.rollback()
+            if total == seen:
+                break
+            seen = total
+            time.sleep(0.1)
     if answered != total:
         raise RuntimeError(f"{total - answered} items were answered twice")
     return total
