@@ -75,7 +75,7 @@ def _percent(right: int, total: int) -> int | None:
 
 def build(db: Session, assignment: Assignment) -> Summary:
     """Everything the summary page shows, in a handful of queries."""
-    state = quiz_ops.progress(db, assignment)
+    state = quiz_ops.progress(db, assignment, with_items=False)
     document = documents.parse(assignment.bank.document.body)
     by_topic = {t.key: TopicSummary(t, r) for t, r in zip(state.topics, state.results, strict=True)}
     for row in _missed_rows(db, assignment):

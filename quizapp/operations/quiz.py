@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, raiseload, selectinload
 
 from quizapp.domain import kinds, teach_to_goal
 from quizapp.driver_statements import DriverStatement
@@ -107,8 +107,10 @@ def with_topic(query: sa.Select) -> sa.Select:
     )
 
 
-def progress(db: Session, assignment: Assignment) -> Progress:
-    """Load an assignment's rounds and answers and compute its topic results."""
+def progress(db: Session, assignment: Assignment, with_items: bool = True) -> Progress:
+    """Load an assignment's rounds and answers and compute its topic results. Pages that only
+    show results pass ``with_items=False``: the rounds' questions are not loaded (``next_item``
+    needs them; reading them then raises, rather than loading them round by round)."""
     topics = list(
         db.scalars(
             sa.select(Topic).where(Topic.bank_id == assignment.bank_id).order_by(Topic.position)
@@ -119,7 +121,7 @@ def progress(db: Session, assignment: Assignment) -> Progress:
             sa.select(Round)
             .where(Round.assignment_id == assignment.id)
             .order_by(Round.number)
-            .options(selectinload(Round.items))
+            .options(selectinload(Round.items) if with_items else raiseload(Round.items))
         )
     )
     rows = db.execute(

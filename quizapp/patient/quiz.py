@@ -314,7 +314,7 @@ def summary(assignment_id: int, number: int) -> ResponseReturnValue:
     round_ = _round(assignment, number)
     if round_.finished_at is None:
         return redirect(url_for("patient.resume", assignment_id=assignment.id))
-    state = quiz_ops.progress(db.session(), assignment)
+    state = quiz_ops.progress(db.session(), assignment, with_items=False)
     asked = {c.topic for c in quiz_ops.candidates(db.session(), assignment.bank_id)}
     return render_template(
         "patient/summary.html",
@@ -335,7 +335,7 @@ def done(assignment_id: int) -> ResponseReturnValue:
     assignment = own_assignment(assignment_id)
     if assignment.completed_at is None:
         return redirect(url_for("patient.resume", assignment_id=assignment.id))
-    state = quiz_ops.progress(db.session(), assignment)
+    state = quiz_ops.progress(db.session(), assignment, with_items=False)
     to_discuss = [state.topic(r.topic) for r in state.results if not r.mastered]
     return render_template(
         "patient/done.html",

@@ -8,8 +8,9 @@ import pytest
 import sqlalchemy as sa
 from fhir.resources.R4B.bundle import Bundle
 
+from quizapp import db
 from quizapp.models import AuditEvent
-from tests.helpers import post_form
+from tests.helpers import post_form, recorded_statements
 from tests.patient.quizdriver import run_round
 
 
@@ -43,6 +44,17 @@ def test_summary_shows_readiness_topics_and_what_to_go_over(app, finished, login
         "Talk about" in page and "Round 1:" in page and "Chose:" in page and "Right answer:" in page
     )
     assert "<mark>" in page
+
+
+def test_results_pages_read_no_round_questions(app, finished, login):
+    """The summaries show results: which question each round asked is not needed (and was read
+    on every view)."""
+    educator, assignment = finished
+    client = app.test_client()
+    login(client, educator)
+    with recorded_statements(db.state(app).engine) as seen:
+        assert client.get(f"/educator/patients/{assignment.patient_id}").status_code == 200
+    assert seen and not [s for s in seen if "FROM round_items" in s]
 
 
 def test_every_view_of_results_is_audited_with_who_whom_and_where(app, finished, login, dbs):
