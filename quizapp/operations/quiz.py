@@ -210,22 +210,39 @@ _RESPONSE_ID = sa.select(_responses.c.id).where(
     _responses.c.round_id == sa.bindparam("round_id"),
     _responses.c.question_version_id == sa.bindparam("version_id"),
 )
-#: The answer, stored only while its round is open and only once: INSERT ... SELECT from the open
-#: round ... ON CONFLICT DO NOTHING RETURNING id, in each engine's dialect. No row back: the
-#: round is closed (or gone), or the question was answered already.
-_INSERT_RESPONSE = {
-    name: insert(_responses)
-    .from_select(
-        ["round_id", "question_version_id", "is_correct", "answered_at"],
-        sa.select(
-            _rounds.c.id,
-            sa.bindparam("version_id", type_=_responses.c.question_version_id.type),
-            sa.bindparam("is_correct", type_=_responses.c.is_correct.type),
-            sa.bindparam("now", type_=_responses.c.answered_at.type),
-        ).where(_rounds.c.id == sa.bindparam("round_id"), _rounds.c.finished_at.is_(None)),
+
+
+def answer_insert(
+    insert: Any, round_id: sa.ColumnElement[int], round_open: sa.ColumnElement[bool]
+) -> Any:
+    """The answer, stored only while its round is open and only once: INSERT ... SELECT
+    ``round_id`` WHERE ``round_open`` ... ON CONFLICT DO NOTHING RETURNING id, with ``insert``
+    the engine's own (PostgreSQL's or SQLite's, for ON CONFLICT). Parameters: ``version_id``,
+    ``is_correct``, ``now``. No row back: the round is closed (or gone), or the question was
+    answered already."""
+    return (
+        insert(_responses)
+        .from_select(
+            ["round_id", "question_version_id", "is_correct", "answered_at"],
+            sa.select(
+                round_id,
+                sa.bindparam("version_id", type_=_responses.c.question_version_id.type),
+                sa.bindparam("is_correct", type_=_responses.c.is_correct.type),
+                sa.bindparam("now", type_=_responses.c.answered_at.type),
+            ).where(round_open),
+        )
+        .on_conflict_do_nothing(index_elements=["round_id", "question_version_id"])
+        .returning(_responses.c.id)
     )
-    .on_conflict_do_nothing(index_elements=["round_id", "question_version_id"])
-    .returning(_responses.c.id)
+
+
+#: The answer to a question of the round ``round_id``, in each engine's dialect.
+_INSERT_RESPONSE = {
+    name: answer_insert(
+        insert,
+        _rounds.c.id,
+        sa.and_(_rounds.c.id == sa.bindparam("round_id"), _rounds.c.finished_at.is_(None)),
+    )
     for name, insert in (("postgresql", pg_insert), ("sqlite", sqlite_insert))
 }
 _INSERT_CHOICES = sa.insert(ResponseChoice.__table__).values(

@@ -26,13 +26,11 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from quizapp.driver_statements import DriverStatement
-from quizapp.models import Assignment, Response, RoundItem
+from quizapp.models import Assignment, RoundItem
 from quizapp.operations import quiz as quiz_ops
 from quizapp.patient.locate import QUESTION_AT, LocatedItem, item_from_row, params_for
 from quizapp.security.sessions import PATIENT_SIGN_IN, PatientPrincipal
 from quizapp.version_cache import CachedVersion
-
-_responses = Response.__table__
 
 
 def _statement() -> sa.Select:
@@ -41,21 +39,9 @@ def _statement() -> sa.Select:
         Assignment.patient_id == sa.select(me.c.id).scalar_subquery(),
         RoundItem.question_version_id == sa.bindparam("version_id"),
     ).cte("item")
-    answer = (
-        pg_insert(_responses)
-        .from_select(
-            ["round_id", "question_version_id", "is_correct", "answered_at"],
-            sa.select(
-                item.c.round_id,
-                sa.bindparam("version_id", type_=_responses.c.question_version_id.type),
-                sa.bindparam("is_correct", type_=_responses.c.is_correct.type),
-                sa.bindparam("now", type_=_responses.c.answered_at.type),
-            ).where(item.c.round_finished_at.is_(None)),
-        )
-        .on_conflict_do_nothing(index_elements=["round_id", "question_version_id"])
-        .returning(_responses.c.id)
-        .cte("answer")
-    )
+    answer = quiz_ops.answer_insert(
+        pg_insert, item.c.round_id, item.c.round_finished_at.is_(None)
+    ).cte("answer")
     target = sa.select(sa.literal("round_item:") + sa.cast(item.c.item_id, sa.String))
     writes = quiz_ops.answer_writes(answer, audit_target=target.scalar_subquery())
     return (
