@@ -24,6 +24,7 @@ from quizapp.models import (
     Bank,
     Choice,
     Document,
+    Patient,
     Question,
     QuestionStatus,
     QuestionVersion,
@@ -44,6 +45,11 @@ class QuizError(Exception):
 
 class RoundClosed(QuizError):
     pass
+
+
+class SignedOut(Exception):
+    """The patient's session ended (signed out elsewhere, a new access code) before the answer
+    was stored: nothing was."""
 
 
 @dataclass
@@ -236,12 +242,22 @@ def answer_insert(
     )
 
 
-#: The answer to a question of the round ``round_id``, in each engine's dialect.
+#: The patient ``patient_id`` is signed in with the session token ``token``.
+_SESSION_CURRENT = sa.exists().where(
+    Patient.id == sa.bindparam("patient_id"), Patient.session_token == sa.bindparam("token")
+)
+#: The answer to a question of the round ``round_id``, in each engine's dialect, only while the
+#: patient's session is current: a sign-out that commits after the page's sign-in check and
+#: before this statement leaves it storing nothing.
 _INSERT_RESPONSE = {
     name: answer_insert(
         insert,
         _rounds.c.id,
-        sa.and_(_rounds.c.id == sa.bindparam("round_id"), _rounds.c.finished_at.is_(None)),
+        sa.and_(
+            _rounds.c.id == sa.bindparam("round_id"),
+            _rounds.c.finished_at.is_(None),
+            _SESSION_CURRENT,
+        ),
     )
     for name, insert in (("postgresql", pg_insert), ("sqlite", sqlite_insert))
 }
@@ -329,11 +345,13 @@ def record_answer(
     version: CachedVersion,
     chosen_ids: list[int],
     audit_event: dict[str, Any],
+    session: tuple[int, str],
 ) -> tuple[int, bool]:
     """Store the answer to ``version`` in round ``round_id``, with ``audit_event`` (from
-    quizapp.operations.audit.event) when it is stored. Returns (response id, created). An item
-    already answered keeps its first answer (created is False); a finished round refuses with
-    RoundClosed; no choice, or two for a one-answer question, is a QuizError.
+    quizapp.operations.audit.event) when it is stored, while ``session`` (patient id, session
+    token) is still current. Returns (response id, created). An item already answered keeps its
+    first answer (created is False); a session no longer current refuses with SignedOut, a
+    finished round with RoundClosed; no choice, or two for a one-answer question, is a QuizError.
 
     The busiest write in the app, so it is lean: statements built once and run on the driver's
     cursor (quizapp.driver_statements), no ORM objects. The answer goes in only from an open
@@ -353,6 +371,8 @@ def record_answer(
             "version_id": version.id,
             "is_correct": kinds.grade(chosen, version.correct_ids),
             "now": now,
+            "patient_id": session[0],
+            "token": session[1],
         }
         if conn.dialect.name == "postgresql":
             values = answer_values(version, chosen, audit_event) | values
@@ -370,8 +390,12 @@ def record_answer(
                 _RUN_TOUCH_ASSIGNMENT.execute(conn, {"assignment_id": assignment_id, "now": now})
                 audit.write(conn, audit_event)
                 return response_id, True
-    # Not stored. An answer given before stands (a double click, or another request a moment
-    # ago); else say why: the round is over, or the choice is not a valid answer.
+    # Not stored. Signed out meanwhile: nothing more. An answer given before stands (a double
+    # click, or another request a moment ago); else say why: the round is over, or the choice is
+    # not a valid answer.
+    current = {"patient_id": session[0], "token": session[1]}
+    if not conn.execute(sa.select(_SESSION_CURRENT), current).scalar():
+        raise SignedOut()
     existing = conn.execute(_RESPONSE_ID, {"round_id": round_id, "version_id": version.id})
     response_id = existing.scalar()
     if response_id is not None:

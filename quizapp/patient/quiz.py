@@ -229,8 +229,15 @@ def question(assignment_id: int, number: int, position: int) -> ResponseReturnVa
         # The write lock from here to the commit on SQLite (four statements); on PostgreSQL
         # the answer is one statement, outside a transaction (see quiz_ops.record_answer).
         db.start_writing(one_statement=True)
+        session = (current_user.id, current_user.session_token)
         try:
-            quiz_ops.record_answer(conn, item.round_id, item.assignment_id, version, chosen, event)
+            quiz_ops.record_answer(
+                conn, item.round_id, item.assignment_id, version, chosen, event, session
+            )
+        except quiz_ops.SignedOut:  # since the sign-in check: nothing was written
+            db.rollback()
+            set_principal(None)
+            return redirect(url_for("patient.start"))
         except quiz_ops.RoundClosed as exc:
             db.rollback()  # nothing was written: let the lock go before rendering
             return render_template(

@@ -7,7 +7,16 @@ import pytest
 import sqlalchemy as sa
 
 from quizapp import db
-from quizapp.models import Assignment, AuditEvent, Response, ResponseChoice, Round, RoundItem
+from quizapp.models import (
+    Assignment,
+    AuditEvent,
+    Patient,
+    Response,
+    ResponseChoice,
+    Round,
+    RoundItem,
+)
+from quizapp.models.people import new_session_token
 from quizapp.operations import audit as audit_ops
 from quizapp.operations import quiz as quiz_ops
 from quizapp.patient.locate import locate_item, sign_in_and_locate
@@ -95,8 +104,9 @@ def test_an_answer_stored_by_another_request_meanwhile_is_kept(app, in_round, db
     with app.app_context():
         session = db.session()
         event = audit_ops.event("quiz.answer", patient_id=assignment.patient_id)
+        signed_in = (assignment.patient_id, assignment.patient.session_token)
         response_id, created = quiz_ops.record_answer(
-            session, round_.id, assignment.id, version, right, event
+            session, round_.id, assignment.id, version, right, event, signed_in
         )
         session.commit()
     assert (response_id, created) == (earlier.id, False)
@@ -105,6 +115,43 @@ def test_an_answer_stored_by_another_request_meanwhile_is_kept(app, in_round, db
         AuditEvent.action == "quiz.answer"
     )
     assert dbs.scalar(answers_audited) == 0  # nothing was stored, so nothing is audited
+
+
+def test_an_answer_after_a_sign_out_that_came_after_the_check_is_not_stored(app, in_round, dbs):
+    """The page checked the sign-in, then the patient signed out in another browser before the
+    answer was written: the write itself checks the session, and stores nothing."""
+    _client, assignment, _url = in_round
+    round_ = dbs.scalar(sa.select(Round).where(Round.assignment_id == assignment.id))
+    item = dbs.scalar(sa.select(RoundItem).where(RoundItem.round_id == round_.id))
+    token = assignment.patient.session_token
+    dbs.execute(
+        sa.update(Patient)
+        .where(Patient.id == assignment.patient_id)
+        .values(session_token=new_session_token())
+    )
+    dbs.commit()
+    with app.app_context():
+        session = db.session()
+        version = app.extensions["quizapp.versions"].get(session, item.question_version_id)
+        event = audit_ops.event("quiz.answer", patient_id=assignment.patient_id)
+        with pytest.raises(quiz_ops.SignedOut):
+            quiz_ops.record_answer(
+                session,
+                round_.id,
+                assignment.id,
+                version,
+                sorted(version.correct_ids),
+                event,
+                (assignment.patient_id, token),
+            )
+        session.rollback()
+    assert dbs.scalar(sa.select(sa.func.count(Response.id))) == 0
+    assert (
+        dbs.scalar(
+            sa.select(sa.func.count(AuditEvent.id)).where(AuditEvent.action == "quiz.answer")
+        )
+        == 0
+    )
 
 
 def test_choices_from_another_question_are_ignored(app, in_round, dbs):
