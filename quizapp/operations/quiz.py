@@ -319,8 +319,8 @@ def graded(version: CachedVersion, chosen_ids: list[int]) -> tuple[list[int], bo
 def answer_values(
     version: CachedVersion, chosen: list[int], audit_event: dict[str, Any]
 ) -> dict[str, Any]:
-    """PostgreSQL: the parameters of the answer's writes (see ``answer_writes``), but for the
-    round and assignment."""
+    """The parameters of the answer's writes on either engine: the answer, its choices and its
+    audit event (see ``answer_writes``), but for the round, assignment and session."""
     values = {
         "version_id": version.id,
         "is_correct": kinds.grade(chosen, version.correct_ids),
@@ -364,19 +364,11 @@ def record_answer(
     its connection (it needs no ORM session)."""
     conn = db.connection() if isinstance(db, Session) else db
     chosen, valid = graded(version, chosen_ids)
-    now = utcnow()
+    current = {"patient_id": session[0], "token": session[1]}
     if valid:
-        values = {
-            "round_id": round_id,
-            "version_id": version.id,
-            "is_correct": kinds.grade(chosen, version.correct_ids),
-            "now": now,
-            "patient_id": session[0],
-            "token": session[1],
-        }
+        values = answer_values(version, chosen, audit_event) | current
+        values |= {"round_id": round_id, "assignment_id": assignment_id}
         if conn.dialect.name == "postgresql":
-            values = answer_values(version, chosen, audit_event) | values
-            values["assignment_id"] = assignment_id
             response_id = _RUN_ANSWER_IN_ONE.scalar(conn, values)
             if response_id is not None:
                 audit.log_written(audit_event)
@@ -387,13 +379,12 @@ def record_answer(
                 _RUN_INSERT_CHOICES.execute_many(
                     conn, [{"response_id": response_id, "choice_id": c} for c in chosen]
                 )
-                _RUN_TOUCH_ASSIGNMENT.execute(conn, {"assignment_id": assignment_id, "now": now})
+                _RUN_TOUCH_ASSIGNMENT.execute(conn, values)
                 audit.write(conn, audit_event)
                 return response_id, True
     # Not stored. Signed out meanwhile: nothing more. An answer given before stands (a double
     # click, or another request a moment ago); else say why: the round is over, or the choice is
     # not a valid answer.
-    current = {"patient_id": session[0], "token": session[1]}
     if not conn.execute(sa.select(_SESSION_CURRENT), current).scalar():
         raise SignedOut()
     existing = conn.execute(_RESPONSE_ID, {"round_id": round_id, "version_id": version.id})

@@ -131,8 +131,17 @@ def _sign_in_and_locate(patient_id: int, token: str) -> PatientPrincipal | None:
         g.answer_claim = (patient_id, token)
         return ClaimedPatient(patient_id, "", token)
     args = request.view_args or {}
+    return _check_and_locate(
+        patient_id, token, args["assignment_id"], args["number"], args["position"]
+    )
+
+
+def _check_and_locate(
+    patient_id: int, token: str, assignment_id: int, number: int, position: int
+) -> PatientPrincipal | None:
+    """The sign-in check, in the query that finds the question (kept for the view)."""
     principal, g.located_item = sign_in_and_locate(
-        db.connection(), patient_id, token, args["assignment_id"], args["number"], args["position"]
+        db.connection(), patient_id, token, assignment_id, number, position
     )
     return principal
 
@@ -152,9 +161,7 @@ def _answer_in_one(assignment_id: int, number: int, position: int) -> ResponseRe
     if version is not None:
         chosen, valid = quiz_ops.graded(version, _form_choices())
     if version is None or not valid:
-        principal, g.located_item = sign_in_and_locate(
-            conn, patient_id, token, assignment_id, number, position
-        )
+        principal = _check_and_locate(patient_id, token, assignment_id, number, position)
         set_principal(principal)
         return None if principal is not None else redirect(url_for("patient.start"))
     # written only if the statement finds the patient signed in (audit_event refuses a claim)
