@@ -45,7 +45,7 @@ def dashboard() -> ResponseReturnValue:
     status = request.args.get("status", "")
     search = request.args.get("q", "")[:100]
     page = request.args.get("page", 1, type=int)
-    result = queries.patients_page(db.session(), _scope(), status, search, page)
+    result = queries.patients_page(db.connection(), _scope(), status, search, page)
     return render_template(
         "educator/dashboard.html", page=result, status=status, search=search, labels=st.LABELS
     )
@@ -67,10 +67,10 @@ def export_csv() -> ResponseReturnValue:
         for row in page.rows:
             writer.writerow(
                 [
-                    row.patient.id,
-                    _cell(row.patient.display_name),
-                    _cell(row.patient.mrn or ""),
-                    row.patient.consult_date or "",
+                    row.patient_id,
+                    _cell(row.name),
+                    _cell(row.mrn or ""),
+                    row.consult_date or "",
                     _cell(row.bank_title),
                     row.status_label,
                     _cell("; ".join(row.to_discuss)),
