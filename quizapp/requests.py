@@ -99,10 +99,19 @@ def audit_event(
 
 
 def audit(
-    action: str, *, patient_id: int | None = None, target: str = "", outcome: str = "ok"
+    action: str,
+    *,
+    patient_id: int | None = None,
+    target: str = "",
+    outcome: str = "ok",
+    alone: bool = False,
 ) -> None:
     """Stage an audit event for the current principal and address (the view commits). In a GET,
-    the page's reads are done: the event is written with the write lock taken just for it."""
-    db.start_writing()
+    the page's reads are done: the event is written with the write lock taken just for it.
+
+    ``alone``: the event is the request's only write (a page that shows patient results and
+    writes nothing else). On PostgreSQL it is then one statement in autocommit, without the BEGIN
+    and COMMIT round trips (see db.start_writing); a second write would be refused in tests."""
+    db.start_writing(one_statement=alone)
     event = audit_event(action, patient_id=patient_id, target=target, outcome=outcome)
     audit_ops.write(db.session().connection(), event)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
@@ -133,47 +134,47 @@ class _MissedRow:
 
 def _missed_rows(db: Session, assignment: Assignment) -> list[_MissedRow]:
     """The assignment's wrong answers in the order given, with the texts of the choices picked
-    and of the right ones (in the version's order): three plain queries, whatever the number."""
-    rows = db.execute(
-        quiz_ops.with_topic(
-            sa.select(
-                Response.id,
-                Response.question_version_id,
-                Round.number,
-                Topic.key,
-                QuestionVersion.stem,
-                QuestionVersion.source_excerpt,
-            ).join(Round, Round.id == Response.round_id)
-        )
-        .where(Round.assignment_id == assignment.id, Response.is_correct.is_(False))
-        .order_by(Round.number, Response.id)
-    ).all()
-    chosen_ids: dict[int, set[int]] = {}
-    for response_id, choice_id in db.execute(
-        sa.select(ResponseChoice.response_id, ResponseChoice.choice_id).where(
-            ResponseChoice.response_id.in_([r[0] for r in rows])
-        )
-    ):
-        chosen_ids.setdefault(response_id, set()).add(choice_id)
-    choices: dict[int, list[tuple[int, str, bool]]] = {}
-    for version_id, choice_id, text, is_correct in db.execute(
-        sa.select(Choice.version_id, Choice.id, Choice.text, Choice.is_correct)
-        .where(Choice.version_id.in_(sorted({r[1] for r in rows})))
-        .order_by(Choice.version_id, Choice.position)
-    ):
-        choices.setdefault(version_id, []).append((choice_id, text, is_correct))
+    and of the right ones (in the version's order): one query, a row per answer and choice."""
+    rows = db.execute(_MISSED, {"assignment_id": assignment.id})
     missed = []
-    for response_id, version_id, number, topic, stem, excerpt in rows:
-        picked = chosen_ids.get(response_id, set())
-        options = choices.get(version_id, [])
+    for _response_id, answer in itertools.groupby(rows, key=lambda row: row[0]):
+        first, *rest = answer
+        _, number, topic, stem, excerpt = first[:5]
+        choices = [row[5:] for row in (first, *rest) if row[5] is not None]
         missed.append(
             _MissedRow(
                 round_number=number,
                 topic=topic,
                 stem=stem,
                 source_excerpt=excerpt,
-                chosen=[text for choice_id, text, _ in options if choice_id in picked],
-                correct=[text for _, text, is_correct in options if is_correct],
+                chosen=[text for text, _, picked in choices if picked],
+                correct=[text for text, is_correct, _ in choices if is_correct],
             )
         )
     return missed
+
+
+#: A row per wrong answer of bound ``assignment_id`` and choice of its version, in the order the
+#: answers were given and the choices are shown: (answer id, round number, topic key, stem,
+#: source excerpt, choice text, choice is right, choice was picked).
+_MISSED = (
+    quiz_ops.with_topic(
+        sa.select(
+            Response.id,
+            Round.number,
+            Topic.key,
+            QuestionVersion.stem,
+            QuestionVersion.source_excerpt,
+            Choice.text,
+            Choice.is_correct,
+            ResponseChoice.choice_id.is_not(None),
+        ).join(Round, Round.id == Response.round_id)
+    )
+    .outerjoin(Choice, Choice.version_id == Response.question_version_id)
+    .outerjoin(
+        ResponseChoice,
+        (ResponseChoice.response_id == Response.id) & (ResponseChoice.choice_id == Choice.id),
+    )
+    .where(Round.assignment_id == sa.bindparam("assignment_id"), Response.is_correct.is_(False))
+    .order_by(Round.number, Response.id, Choice.position)
+)

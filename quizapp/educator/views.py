@@ -18,6 +18,7 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
+from sqlalchemy.orm import joinedload
 
 from quizapp import db
 from quizapp.domain import status as st
@@ -162,13 +163,16 @@ def patient_detail(patient_id: int) -> ResponseReturnValue:
     patient = visible_patient(patient_id)
     dbs = db.session()
     assignments = dbs.scalars(
-        sa.select(Assignment).where(Assignment.patient_id == patient.id).order_by(Assignment.id)
+        sa.select(Assignment)
+        .where(Assignment.patient_id == patient.id)
+        .order_by(Assignment.id)
+        .options(joinedload(Assignment.bank).joinedload(Bank.document))  # what build() reads
     ).all()
     summaries = [summary.build(dbs, a) for a in assignments]
     assign_form = AssignForm()
     taken = {a.bank.slug for a in assignments}
     assign_form.bank.choices = [(s, t) for s, t in assignable_banks() if s not in taken]
-    audit("patient.summary.view", patient_id=patient.id, target=f"patient:{patient.id}")
+    audit("patient.summary.view", patient_id=patient.id, target=f"patient:{patient.id}", alone=True)
     dbs.commit()
     return render_template(
         "educator/patient.html",

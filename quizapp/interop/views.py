@@ -54,6 +54,6 @@ def questionnaire_response() -> Response:
     patient = visible_patient(patient_id)
     base_url = current_app.config["QUIZAPP_PUBLIC_URL"]
     bundle = fhir.searchset(patient_responses(db.session(), patient, base_url))
-    audit("patient.results.fhir", patient_id=patient.id, target=f"patient:{patient.id}")
+    audit("patient.results.fhir", patient_id=patient.id, target=f"patient:{patient.id}", alone=True)
     db.session().commit()
     return fhir_response(bundle)

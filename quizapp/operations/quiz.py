@@ -62,6 +62,8 @@ class Progress:
     rounds: list[Round]
     results: list[teach_to_goal.TopicResult]
     answered_version_ids_by_round: dict[int, set[int]]
+    #: Keys of the bank's topics that a round may ask (with an approved question).
+    askable: frozenset[str] = frozenset()
 
     @property
     def open_round(self) -> Round | None:
@@ -113,15 +115,34 @@ def with_topic(query: sa.Select) -> sa.Select:
     )
 
 
+#: A bank's topics in order, each with whether it has an approved question (with a version: what
+#: candidates() returns), in bound ``bank_id``.
+_TOPICS_ASKABLE = (
+    sa.select(
+        Topic,
+        sa.exists()
+        .where(
+            Question.topic_id == Topic.id,
+            Question.bank_id == Topic.bank_id,
+            Question.status == QuestionStatus.APPROVED,
+            sa.exists().where(QuestionVersion.question_id == Question.id),
+        )
+        .label("askable"),
+    )
+    .where(Topic.bank_id == sa.bindparam("bank_id"))
+    .order_by(Topic.position)
+)
+
+
 def progress(db: Session, assignment: Assignment, with_items: bool = True) -> Progress:
     """Load an assignment's rounds and answers and compute its topic results. Pages that only
     show results pass ``with_items=False``: the rounds' questions are not loaded (``next_item``
     needs them; reading them then raises, rather than loading them round by round)."""
-    topics = list(
-        db.scalars(
-            sa.select(Topic).where(Topic.bank_id == assignment.bank_id).order_by(Topic.position)
-        )
-    )
+    # The bank's topics, each with whether a round may ask it (as candidates() would find), in
+    # one statement.
+    topic_rows = db.execute(_TOPICS_ASKABLE, {"bank_id": assignment.bank_id}).all()
+    topics = [topic for topic, _ in topic_rows]
+    askable = frozenset(topic.key for topic, can_ask in topic_rows if can_ask)
     rounds = list(
         db.scalars(
             sa.select(Round)
@@ -147,14 +168,15 @@ def progress(db: Session, assignment: Assignment, with_items: bool = True) -> Pr
     for number, round_id, topic, question_id, version_id, correct in rows:
         answered.setdefault(round_id, set()).add(version_id)
         answers.append(teach_to_goal.Answer(number, topic, question_id, correct))
-    askable = {c.topic for c in candidates(db, assignment.bank_id)}
-    counted = [t for t in topics if t.key in askable or any(a.topic == t.key for a in answers)]
+    answered_topics = {a.topic for a in answers}
+    counted = [t for t in topics if t.key in askable or t.key in answered_topics]
     return Progress(
         assignment=assignment,
         topics=counted,
         rounds=rounds,
         results=teach_to_goal.results([t.key for t in counted], answers),
         answered_version_ids_by_round=answered,
+        askable=askable,
     )
 
 

@@ -329,7 +329,7 @@ def summary(assignment_id: int, number: int) -> ResponseReturnValue:
     if round_.finished_at is None:
         return redirect(url_for("patient.resume", assignment_id=assignment.id))
     state = quiz_ops.progress(db.session(), assignment, with_items=False)
-    asked = {c.topic for c in quiz_ops.candidates(db.session(), assignment.bank_id)}
+    asked = state.askable
     return render_template(
         "patient/summary.html",
         assignment=assignment,

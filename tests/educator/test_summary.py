@@ -7,9 +7,10 @@ import json
 import pytest
 import sqlalchemy as sa
 from fhir.resources.R4B.bundle import Bundle
+from markupsafe import escape
 
 from quizapp import db
-from quizapp.models import AuditEvent
+from quizapp.models import AuditEvent, Choice, Response, Round
 from tests.helpers import post_form, recorded_statements
 from tests.patient.quizdriver import run_round
 
@@ -44,6 +45,22 @@ def test_summary_shows_readiness_topics_and_what_to_go_over(app, finished, login
         "Talk about" in page and "Round 1:" in page and "Chose:" in page and "Right answer:" in page
     )
     assert "<mark>" in page
+    # The one wrong answer: the choice picked, and the right ones in the order shown.
+    missed = dbs.scalar(
+        sa.select(Response)
+        .join(Round, Round.id == Response.round_id)
+        .where(Round.assignment_id == assignment.id, Response.is_correct.is_(False))
+    )
+    picked = {rc.choice_id for rc in missed.chosen}
+    options = dbs.scalars(
+        sa.select(Choice)
+        .where(Choice.version_id == missed.question_version_id)
+        .order_by(Choice.position)
+    ).all()
+    chosen = " / ".join(c.text for c in options if c.id in picked)
+    right = " / ".join(c.text for c in options if c.is_correct)
+    assert f"Chose: <em>{escape(chosen)}</em>" in page
+    assert f"Right answer: <strong>{escape(right)}</strong>" in page
 
 
 def test_results_pages_read_no_round_questions(app, finished, login):
