@@ -71,9 +71,7 @@ def run_leg(
         say(f"[{engine_name}] generating the cohort ({size.patients:,} patients)")
         with engine_for(db.url) as engine:
             seconds, made = timings.timed(lambda: cohort.generate(engine, size, SECRET_KEY))
-            if engine.dialect.name == "postgresql":
-                with engine.connect() as conn:  # what autovacuum would have done by now
-                    conn.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql("ANALYZE")
+            settle(engine, say)
         assert isinstance(made, cohort.Cohort)
         counts = ", ".join(f"{k} {v:,}" for k, v in made.counts.items())
         measure("generate", "generate the cohort", seconds, "s", counts)
@@ -127,6 +125,25 @@ def run_leg(
         seconds, output = timings.import_seconds(db.url, folder)
         measure("import_1000", "bank import, 1,000 questions (CLI)", seconds, "s", output)
     return report
+
+
+def settle(engine: sa.Engine, say: Callable[[str], None] = print) -> None:
+    """PostgreSQL: bring the freshly generated cohort to the state of a database in service
+    before anything is measured: VACUUM (ANALYZE) does what autovacuum would have done by now
+    (statistics for the planner; hint bits and the visibility map, which the first reads of 1.8
+    million new rows would otherwise set, dirtying every page, during the measured runs), and a
+    CHECKPOINT writes out the load's dirty pages now rather than in the middle of a run (and
+    every page's first change after a checkpoint logs the whole page). Without it, a run could
+    land on that work: the PostgreSQL ceilings themselves were 40-60% slower in such runs."""
+    if engine.dialect.name != "postgresql":
+        return
+    with engine.connect() as conn:
+        conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+        conn.exec_driver_sql("VACUUM (ANALYZE)")
+        try:
+            conn.exec_driver_sql("CHECKPOINT")  # superuser or pg_checkpoint only
+        except sa.exc.DBAPIError as exc:
+            say(f"  no CHECKPOINT before the runs ({type(exc.orig).__name__}): runs may meet one")
 
 
 def _app_rows(report, engine_name, url, load, patients, staff, made, measure, ceiling) -> None:

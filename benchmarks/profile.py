@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from benchmarks import bankgen, cohort, sessions
+from benchmarks import bankgen, cohort, legs, sessions
 from benchmarks.databases import ENGINES, SECRET_KEY, database, engine_for
 
 PAGES = ("question", "answer", "dashboard", "summary", "import")
@@ -37,11 +37,7 @@ def main(page: str, engine: str, patients: int, count: int, plain: bool) -> None
             with engine_for(db.url) as sa_engine:
                 size = cohort.Size(patients=patients, educators=20, open_share=0.05)
                 made = cohort.generate(sa_engine, size, SECRET_KEY)
-                if sa_engine.dialect.name == "postgresql":  # as make bench: plans need statistics
-                    with sa_engine.connect() as conn:
-                        conn.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql(
-                            "ANALYZE"
-                        )
+                legs.settle(sa_engine)  # as make bench
             app = sessions.in_process_app(db.url)
             try:
                 paths = _requests(app, made, page, count)
