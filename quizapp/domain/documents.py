@@ -69,6 +69,15 @@ class Document:
     def plain(self) -> str:
         return "\n".join(section.plain for section in self.sections)
 
+    # Hashed once (passage() keys its cache on the document): the generated hash walked every
+    # section and block on every call.
+    @cached_property
+    def _hash(self) -> int:
+        return hash((self.title, self.sections, self.source))
+
+    def __hash__(self) -> int:
+        return self._hash
+
     def section(self, anchor_name: str) -> Section | None:
         return next((s for s in self.sections if s.anchor == anchor_name), None)
 
@@ -185,6 +194,27 @@ def block_html(block: Block, excerpt: str | None = None) -> Markup:
         lis = "".join(f"<li>{_highlight(item, excerpt)}</li>" for item in block.items)
         parts.append(f"<ul>{lis}</ul>")
     return Markup("".join(parts))  # noqa: S704  # nosec B704 - parts escaped by _highlight
+
+
+@dataclass(frozen=True)
+class Passage:
+    """Where an excerpt sits in a document: its section, and its block as safe HTML with the
+    excerpt marked (both None when the excerpt is not found)."""
+
+    section: Section | None
+    html: Markup | None
+
+
+@lru_cache(maxsize=1024)
+def passage(document: Document, excerpt: str) -> Passage:
+    """The section and marked block of ``excerpt`` in ``document``: what the feedback page and the
+    educator's summary show under a question. Kept per document and excerpt (a parsed document is
+    frozen, and a question's excerpt is stored with its version, never changed): the same
+    question's feedback for every patient, and a summary's missed questions, search and mark the
+    document once per worker."""
+    section = document.section_of(excerpt)
+    block = block_with(section, excerpt) if section else None
+    return Passage(section, block_html(block, excerpt) if block else None)
 
 
 def block_with(section: Section, excerpt: str) -> Block | None:

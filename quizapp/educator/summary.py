@@ -83,16 +83,15 @@ def build(db: Session, assignment: Assignment) -> Summary:
         topic = by_topic.get(row.topic)
         if topic is None:
             continue
-        section = document.section_of(row.source_excerpt)
-        block = documents.block_with(section, row.source_excerpt) if section else None
+        found = documents.passage(document, row.source_excerpt)
         topic.missed.append(
             Missed(
                 round_number=row.round_number,
                 stem=row.stem,
                 chosen=row.chosen,
                 correct=row.correct,
-                passage=documents.block_html(block, row.source_excerpt) if block else None,
-                section=section.heading if section else "",
+                passage=found.html,
+                section=found.section.heading if found.section else "",
             )
         )
     topics = list(by_topic.values())

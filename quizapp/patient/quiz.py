@@ -283,8 +283,7 @@ def feedback(assignment_id: int, number: int, position: int) -> ResponseReturnVa
     version = _version(item.version_id)
     is_correct, chosen_ids = quiz_ops.response_outcome(conn, item.response_id)
     document = documents.parse(quiz_ops.document_body(conn, item.assignment_id))
-    section = document.section_of(version.source_excerpt)
-    block = documents.block_with(section, version.source_excerpt) if section else None
+    found = documents.passage(document, version.source_excerpt)
     return render_template(
         "patient/feedback.html",
         assignment_id=item.assignment_id,
@@ -293,8 +292,8 @@ def feedback(assignment_id: int, number: int, position: int) -> ResponseReturnVa
         version=version,
         chosen=[c for c in version.choices if c.id in chosen_ids],
         correct=[c for c in version.choices if c.is_correct],
-        passage=documents.block_html(block, version.source_excerpt) if block else None,
-        section=section,
+        passage=found.html,
+        section=found.section,
         number=position,
         total=item.total,
         next_url=None if position == item.total else _item_url(item, position + 1),

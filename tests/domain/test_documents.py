@@ -54,3 +54,15 @@ def test_markup_in_a_document_is_shown_as_text():
     doc = documents.parse("# T\n\n## S\n\nA <script>alert(1)</script> & more.\n")
     html = str(documents.block_html(doc.sections[0].blocks[0], "alert(1)"))
     assert "<script>" not in html and "&lt;script&gt;" in html and "<mark>alert(1)</mark>" in html
+
+
+def test_a_passage_is_the_section_and_its_marked_block_and_is_kept_per_document_and_excerpt():
+    doc = documents.parse(LIST_DOC)
+    excerpt = "the nurse looks at these things: Your weight and height. Your blood pressure."
+    found = documents.passage(doc, excerpt)
+    assert found.section is doc.sections[0]
+    assert found.html == documents.block_html(doc.sections[0].blocks[0], excerpt)
+    assert documents.passage(doc, excerpt) is found  # worked out once
+    changed = documents.parse(LIST_DOC.replace("Checks", "Before you come"))
+    assert documents.passage(changed, excerpt).section.heading == "Before you come"
+    assert documents.passage(doc, "Not in the document.") == documents.Passage(None, None)
