@@ -68,29 +68,28 @@ def test_topics_to_discuss_follow_the_latest_round_that_asked_them(
     post_form(patient_browser, f"/learn/{assignment.id}/rounds", {}, page="/learn/")
     run_round(patient_browser, dbs, assignment.id, wrong_positions={1, 2, 3})
     first_three = dbs.scalars(
-        sa.select(Topic.title)
-        .join(Question, Question.topic_id == Topic.id)
-        .join(QuestionVersion, QuestionVersion.question_id == Question.id)
-        .join(RoundItem, RoundItem.question_version_id == QuestionVersion.id)
-        .join(Round, Round.id == RoundItem.round_id)
-        .where(Round.assignment_id == assignment.id, Round.number == 1, RoundItem.position < 3)
-        .order_by(Topic.position)
+        topics_asked(assignment.id, 1, RoundItem.position < 3).order_by(Topic.position)
     ).all()
     after_one = discuss_cell(client.get("/educator/").get_data(as_text=True))
     assert after_one == ", ".join(first_three)  # in the bank's order, not the order asked
     post_form(patient_browser, f"/learn/{assignment.id}/rounds", {}, page="/learn/")
     urls = run_round(patient_browser, dbs, assignment.id, wrong_positions={2})
     assert len(urls) == 3  # round 2 asks the three missed topics again
-    missed_again = dbs.scalar(
+    missed_again = dbs.scalar(topics_asked(assignment.id, 2, RoundItem.position == 1))
+    page = client.get("/educator/").get_data(as_text=True)
+    assert "In progress" in page and discuss_cell(page) == missed_again
+
+
+def topics_asked(assignment_id: int, number: int, where: sa.ColumnElement[bool]) -> sa.Select:
+    """Titles of the topics of round ``number``'s questions that match ``where`` (positions from 0)."""
+    return (
         sa.select(Topic.title)
         .join(Question, Question.topic_id == Topic.id)
         .join(QuestionVersion, QuestionVersion.question_id == Question.id)
         .join(RoundItem, RoundItem.question_version_id == QuestionVersion.id)
         .join(Round, Round.id == RoundItem.round_id)
-        .where(Round.assignment_id == assignment.id, Round.number == 2, RoundItem.position == 1)
+        .where(Round.assignment_id == assignment_id, Round.number == number, where)
     )
-    page = client.get("/educator/").get_data(as_text=True)
-    assert "In progress" in page and discuss_cell(page) == missed_again
 
 
 def discuss_cell(page: str) -> str:
