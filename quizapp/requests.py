@@ -111,7 +111,9 @@ def audit(
 
     ``alone``: the event is the request's only write (a page that shows patient results and
     writes nothing else). On PostgreSQL it is then one statement in autocommit, without the BEGIN
-    and COMMIT round trips (see db.start_writing); a second write would be refused in tests."""
+    and COMMIT round trips (see db.start_writing); a second write would be refused in tests. (A
+    view that writes more calls db.start_writing() first, as any GET must before it writes: the
+    event then goes into that transaction, whatever ``alone`` says.)"""
     db.start_writing(one_statement=alone)
     event = audit_event(action, patient_id=patient_id, target=target, outcome=outcome)
     audit_ops.write(db.session().connection(), event)

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from quizapp import db
 from quizapp.models import AuditEvent, utcnow
 from tests.helpers import post_form, recorded_autocommit, recorded_statements, recording
+from tests.patient.quizdriver import run_round
 
 
 @pytest.fixture
@@ -96,10 +97,15 @@ def test_reading_marks_the_first_visit_and_later_visits_only_read(
 
 @pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
 def test_on_postgresql_reads_run_in_autocommit_and_writes_in_a_transaction(
-    app, client, make_user, make_patient, login
+    app, client, make_user, make_patient, make_assignment, issue_code, enter_code, login, dbs
 ):
     educator = make_user("educator")
     patient = make_patient(educator=educator)
+    assignment = make_assignment(patient, per_topic=1, max_rounds=1)
+    patient_browser = app.test_client()  # a round with a wrong answer: the summary reads it all
+    enter_code(patient_browser, issue_code(patient))
+    post_form(patient_browser, f"/learn/{assignment.id}/rounds", {}, page="/learn/")
+    run_round(patient_browser, dbs, assignment.id, wrong_positions={1})
     login(client, educator)
     with recorded_autocommit(db.state(app).engine) as seen:
         assert client.get("/educator/").status_code == 200
@@ -109,13 +115,13 @@ def test_on_postgresql_reads_run_in_autocommit_and_writes_in_a_transaction(
         export = list(seen)
         seen.clear()
         assert client.get(f"/educator/patients/{patient.id}").status_code == 200
+    writes = ("INSERT", "UPDATE", "DELETE")
     assert reads and all(autocommit for _verb, autocommit in reads)
     assert ("INSERT", False) in export  # the audit event: in a transaction, committed once
-    assert not [verb for verb, autocommit in export if autocommit and verb != "SELECT"]
+    assert not [verb for verb, autocommit in export if autocommit and verb in writes]
     # A results page whose only write is its audit event: that one statement, in autocommit
     # (atomic on its own; no BEGIN and COMMIT round trips).
-    assert [verb for verb, _autocommit in seen if verb != "SELECT"] == ["INSERT"]
-    assert ("INSERT", True) in seen
+    assert [(verb, autocommit) for verb, autocommit in seen if verb in writes] == [("INSERT", True)]
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
@@ -171,3 +177,28 @@ def test_a_one_statement_write_allows_one_statement_only_in_tests(app):
     app.config["WTF_CSRF_ENABLED"] = False
     with pytest.raises(RuntimeError, match=r"one_statement=True allows one statement only"):
         app.test_client().post("/test-one-statement")
+
+
+def test_an_audit_alone_in_a_view_that_writes_more_joins_its_transaction(app, make_patient, dbs):
+    """A GET view that writes more than its audit event calls db.start_writing() first: the event
+    then goes into that transaction with the rest, even when marked ``alone``."""
+    from quizapp.models import Patient
+    from quizapp.requests import audit
+
+    patient = make_patient(name="Before")
+
+    @app.get("/test-audit-alone")
+    def audit_alone() -> str:
+        db.start_writing()
+        db.session().get(Patient, patient.id).display_name = "After"
+        audit("test.alone", patient_id=patient.id, alone=True)
+        db.session().commit()
+        return "written"
+
+    with recorded_autocommit(db.state(app).engine) as seen:
+        assert app.test_client().get("/test-audit-alone").status_code == 200
+    writes = [(verb, autocommit) for verb, autocommit in seen if verb in ("INSERT", "UPDATE")]
+    assert sorted(writes) == [("INSERT", False), ("UPDATE", False)]
+    dbs.expire_all()
+    assert dbs.get(Patient, patient.id).display_name == "After"
+    assert dbs.scalar(sa.select(sa.func.count()).where(AuditEvent.action == "test.alone")) == 1

@@ -78,6 +78,10 @@ class Document:
     def __hash__(self) -> int:
         return self._hash
 
+    def __getstate__(self) -> dict:
+        # A str's hash differs from one process to the next: a copy sent elsewhere rehashes.
+        return {k: v for k, v in self.__dict__.items() if k != "_hash"}
+
     def section(self, anchor_name: str) -> Section | None:
         return next((s for s in self.sections if s.anchor == anchor_name), None)
 

@@ -116,17 +116,22 @@ def with_topic(query: sa.Select) -> sa.Select:
 
 
 #: A bank's topics in order, each with whether it has an approved question (with a version: what
-#: candidates() returns), in bound ``bank_id``.
+#: candidates() returns), in bound ``bank_id``. "Has one" as a LIMIT 1 lookup on the topic's
+#: questions (indexed), not EXISTS: PostgreSQL turns an EXISTS in the select list into a hash of
+#: every approved question of every bank.
 _TOPICS_ASKABLE = (
     sa.select(
         Topic,
-        sa.exists()
+        sa.select(Question.id)
         .where(
             Question.topic_id == Topic.id,
             Question.bank_id == Topic.bank_id,
             Question.status == QuestionStatus.APPROVED,
             sa.exists().where(QuestionVersion.question_id == Question.id),
         )
+        .limit(1)
+        .scalar_subquery()
+        .is_not(None)
         .label("askable"),
     )
     .where(Topic.bank_id == sa.bindparam("bank_id"))

@@ -11,7 +11,15 @@ import pytest
 import sqlalchemy as sa
 
 from quizapp import db
-from quizapp.models import Patient, Question, QuestionVersion, Round, RoundItem, Topic
+from quizapp.models import (
+    Patient,
+    Question,
+    QuestionStatus,
+    QuestionVersion,
+    Round,
+    RoundItem,
+    Topic,
+)
 from quizapp.operations import patients as patient_ops
 from tests.helpers import post_form, recorded_statements
 from tests.patient.quizdriver import run_round
@@ -59,37 +67,54 @@ def test_needs_discussion_lists_the_topics_to_discuss(
 def test_topics_to_discuss_follow_the_latest_round_that_asked_them(
     app, educator_client, make_assignment, issue_code, enter_code, dbs
 ):
-    """A topic missed in round 1 and answered right in round 2 is no longer listed; one missed
-    again still is; the list is in the bank's topic order, for a patient still in progress."""
+    """Listed: the topics answered wrong (one of two questions is enough) in the latest round that
+    asked them, in the bank's topic order. A topic missed in round 1 and answered right in round 2
+    is no longer listed; one missed in round 1 and not asked again (its questions retired) still
+    is; the patient is still in progress."""
     client, educator = educator_client
-    assignment = make_assignment(make_patient_for(dbs, educator, "Cy"), per_topic=1, max_rounds=3)
+    assignment = make_assignment(make_patient_for(dbs, educator, "Cy"), per_topic=2, max_rounds=3)
     patient_browser = app.test_client()
     enter_code(patient_browser, issue_code(assignment.patient))
     post_form(patient_browser, f"/learn/{assignment.id}/rounds", {}, page="/learn/")
-    run_round(patient_browser, dbs, assignment.id, wrong_positions={1, 2, 3})
-    first_three = dbs.scalars(
-        topics_asked(assignment.id, 1, RoundItem.position < 3).order_by(Topic.position)
-    ).all()
-    after_one = discuss_cell(client.get("/educator/").get_data(as_text=True))
-    assert after_one == ", ".join(first_three)  # in the bank's order, not the order asked
+    asked = topics_asked(dbs, assignment.id, 1)
+    a, b, c = list(dict.fromkeys(asked.values()))[:3]
+    wrong = {min(p for p, title in asked.items() if title == t) for t in (a, b, c)}
+    run_round(patient_browser, dbs, assignment.id, wrong_positions=wrong)
+
+    def listed() -> str:
+        return discuss_cell(client.get("/educator/").get_data(as_text=True))
+
+    bank_topics = dbs.scalars(sa.select(Topic).where(Topic.bank_id == assignment.bank_id)).all()
+    in_bank_order = sorted(bank_topics, key=lambda t: t.position)
+    assert listed() == ", ".join(t.title for t in in_bank_order if t.title in (a, b, c))
+    for topic in bank_topics:  # the bank's order reversed: the list follows it
+        topic.position = 100 - topic.position
+    for question in dbs.scalars(sa.select(Question).join(Topic).where(Topic.title == c)):
+        question.status = QuestionStatus.RETIRED  # c is not asked again
+    dbs.commit()
+    assert listed() == ", ".join(t.title for t in reversed(in_bank_order) if t.title in (a, b, c))
+
     post_form(patient_browser, f"/learn/{assignment.id}/rounds", {}, page="/learn/")
-    urls = run_round(patient_browser, dbs, assignment.id, wrong_positions={2})
-    assert len(urls) == 3  # round 2 asks the three missed topics again
-    missed_again = dbs.scalar(topics_asked(assignment.id, 2, RoundItem.position == 1))
+    asked_again = topics_asked(dbs, assignment.id, 2)
+    assert sorted(set(asked_again.values())) == sorted([a, b])
+    wrong_again = {min(p for p, title in asked_again.items() if title == b)}
+    run_round(patient_browser, dbs, assignment.id, wrong_positions=wrong_again)
     page = client.get("/educator/").get_data(as_text=True)
-    assert "In progress" in page and discuss_cell(page) == missed_again
+    assert "In progress" in page
+    assert listed() == ", ".join(t.title for t in reversed(in_bank_order) if t.title in (b, c))
 
 
-def topics_asked(assignment_id: int, number: int, where: sa.ColumnElement[bool]) -> sa.Select:
-    """Titles of the topics of round ``number``'s questions that match ``where`` (positions from 0)."""
-    return (
-        sa.select(Topic.title)
-        .join(Question, Question.topic_id == Topic.id)
-        .join(QuestionVersion, QuestionVersion.question_id == Question.id)
-        .join(RoundItem, RoundItem.question_version_id == QuestionVersion.id)
+def topics_asked(dbs, assignment_id: int, number: int) -> dict[int, str]:
+    """Round ``number``'s questions: position in the URL (from 1) -> topic title."""
+    rows = dbs.execute(
+        sa.select(RoundItem.position, Topic.title)
         .join(Round, Round.id == RoundItem.round_id)
-        .where(Round.assignment_id == assignment_id, Round.number == number, where)
+        .join(QuestionVersion, QuestionVersion.id == RoundItem.question_version_id)
+        .join(Question, Question.id == QuestionVersion.question_id)
+        .join(Topic, Topic.id == Question.topic_id)
+        .where(Round.assignment_id == assignment_id, Round.number == number)
     )
+    return {position + 1: title for position, title in rows}
 
 
 def discuss_cell(page: str) -> str:
