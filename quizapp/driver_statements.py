@@ -150,6 +150,8 @@ class DriverStatement:
         if not conn.in_transaction():
             conn.begin()  # as autobegin: the begin hooks run
         sql = compiled.sql
+        if conn.engine.echo:  # QUIZAPP_SQL_ECHO: shown as SQLAlchemy shows its own statements
+            conn.engine.logger.info("%s\n[driver statement; parameters hidden]", sql)
         cursor = conn.connection.dbapi_connection.cursor()
         try:
             for hook in conn.dispatch.before_cursor_execute:

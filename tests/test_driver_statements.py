@@ -180,3 +180,15 @@ def test_an_error_shows_no_parameters(app):
         assert "SQL parameters hidden" in str(raised.value)
         assert "[parameters:" not in str(raised.value)
         conn.rollback()
+
+
+@pytest.mark.parametrize("app_config", [{"QUIZAPP_SQL_ECHO": True}])
+def test_sql_echo_shows_driver_statements_without_their_parameters(app, caplog):
+    """With QUIZAPP_SQL_ECHO on, a driver statement is logged like SQLAlchemy's own: the SQL, and
+    never its parameters (a session token is among them)."""
+    with app.app_context(), caplog.at_level("INFO", logger="sqlalchemy.engine"):
+        conn = db.connection()
+        assert DriverStatement(_PLUS_FIVE).scalar(conn, {"n": 37}) == 42
+        conn.rollback()
+    logged = [r.getMessage() for r in caplog.records if "driver statement" in r.getMessage()]
+    assert len(logged) == 1 and "SELECT" in logged[0] and "37" not in logged[0]
