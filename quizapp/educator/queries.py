@@ -128,7 +128,7 @@ def _statements(scoped: bool, by_status: bool, by_search: bool) -> _Statements:
             Patient.mrn,
             Patient.consult_date,
             Assignment.id,
-            Bank.title,
+            sa.func.coalesce(Bank.title, ""),  # no assignment: no bank
             Assignment.last_activity_at,
             status_expression().label("status"),
             on_page.c.total,
@@ -172,8 +172,6 @@ def patients_page(
         result = db.execute(statements.rows, params | {"offset": (page - 1) * per_page}).all()
     pages = max(1, math.ceil(total / per_page))
     rows = [Row(*columns[:8]) for columns in result]
-    for row in rows:
-        row.bank_title = row.bank_title or ""
     _fill_topics_to_discuss(db, rows)
     return Page(rows, total, page, pages)
 

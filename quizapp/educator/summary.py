@@ -137,9 +137,9 @@ def _missed_rows(db: Session, assignment: Assignment) -> list[_MissedRow]:
     rows = db.execute(_MISSED, {"assignment_id": assignment.id})
     missed = []
     for _response_id, answer in itertools.groupby(rows, key=lambda row: row[0]):
-        first, *rest = answer
-        _, number, topic, stem, excerpt = first[:5]
-        choices = [row[5:] for row in (first, *rest) if row[5] is not None]
+        answer_rows = list(answer)
+        _, number, topic, stem, excerpt = answer_rows[0][:5]
+        choices = [row[5:] for row in answer_rows if row[5] is not None]
         missed.append(
             _MissedRow(
                 round_number=number,

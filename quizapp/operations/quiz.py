@@ -204,7 +204,7 @@ def start_round(db: Session, assignment: Assignment) -> tuple[Round, bool]:
     if len(state.rounds) >= assignment.max_rounds:
         raise QuizError("You have used all the tries for this quiz.")
     pool = candidates(db, assignment.bank_id)
-    askable = {c.topic for c in pool}
+    askable = state.askable
     if not state.rounds:
         topics = [t.key for t in state.topics if t.key in askable]
     else:
