@@ -50,7 +50,7 @@ def in_process_app(database_url: str) -> Flask:
 
 
 def dispose(app: Flask) -> None:
-    db.state(app).engine.dispose()
+    db.dispose(app)
 
 
 def _csrf(html: str) -> str:

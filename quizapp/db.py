@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import contextvars
 import re
-import select
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -19,7 +17,7 @@ from flask import Flask, current_app, g, has_app_context
 from sqlalchemy import event
 from sqlalchemy.orm import Session, sessionmaker
 
-from quizapp import sqlite_writes
+from quizapp import pg_connections, sqlite_writes
 
 #: SQLite: how the request's next transaction starts. "BEGIN": it reads, with a deferred BEGIN
 #: that never waits for a writer (WAL). "BEGIN IMMEDIATE" (the default): it writes, and takes the
@@ -37,9 +35,6 @@ AUTOCOMMIT_READ = "autocommit read"
 reads_again = contextvars.ContextVar("reads_again", default=False)
 SQLITE_BUSY_TIMEOUT_MS = 15000
 SQLITE_MMAP_BYTES = 256 * 1024 * 1024
-#: PostgreSQL: a pooled connection unused this long is pinged before use (see _check_before_use).
-PG_PING_AFTER_IDLE_SECONDS = 30.0
-_LAST_USED = "quizapp_last_used"
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -49,6 +44,8 @@ class DatabaseState:
     sessionmaker: sessionmaker[Session]
     #: The engine reads are bound to: on PostgreSQL the same pool in autocommit, else ``engine``.
     reader: sa.Engine
+    #: PostgreSQL: readers kept checked out between requests (see quizapp.pg_connections).
+    kept_readers: pg_connections.KeptReaders | None = None
 
 
 def is_sqlite(url: str | sa.URL) -> bool:
@@ -177,57 +174,12 @@ def make_engine(url: str, echo: bool = False, strict: bool = False) -> sa.Engine
         _configure_sqlite(engine, strict)
         return engine
     engine = sa.create_engine(sa_url, echo=echo, hide_parameters=True, pool_size=5, max_overflow=5)
-    _check_before_use(engine)
+    pg_connections.check_before_use(engine)
     if strict:
         _refuse_writes_in_reads(
             engine, lambda conn: conn.get_execution_options().get("isolation_level") == "AUTOCOMMIT"
         )
     return engine
-
-
-def _check_before_use(engine: sa.Engine) -> None:
-    """PostgreSQL: make sure a pooled connection is alive before a request uses it, without a
-    round trip when nothing says it may be dead. A server that closes a connection (a restart,
-    an administrator ending it, its idle timeout) sends a last message and closes the socket, so
-    the socket has something to read; a network that drops idle connections says nothing, so a
-    connection unused for ``PG_PING_AFTER_IDLE_SECONDS`` is pinged too. A dead connection is
-    replaced before the request sees it (SQLAlchemy's pool retries on DisconnectionError).
-    (``pool_pre_ping`` pinged every time: one more round trip on every request.)"""
-
-    @event.listens_for(engine, "connect")
-    def _connected(_dbapi_connection: Any, record: Any) -> None:
-        record.info[_LAST_USED] = time.monotonic()
-
-    @event.listens_for(engine, "checkin")
-    def _checked_in(_dbapi_connection: Any, record: Any) -> None:
-        if record is not None:
-            record.info[_LAST_USED] = time.monotonic()
-
-    @event.listens_for(engine, "checkout")
-    def _checked_out(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
-        last_used = record.info.get(_LAST_USED)
-        idle = last_used is None or time.monotonic() - last_used > PG_PING_AFTER_IDLE_SECONDS
-        if not idle and not _has_input(dbapi_connection):
-            return
-        try:
-            engine.dialect.do_ping(dbapi_connection)
-        except Exception as exc:  # any failure: the pool tries a new connection, and drops the
-            # others made before now, which a restart has closed too
-            dead = sa.exc.DisconnectionError("the database closed this connection")
-            dead.invalidate_pool = True
-            raise dead from exc
-
-
-def _has_input(dbapi_connection: Any) -> bool:
-    """Whether an idle connection's socket has something to read: a healthy idle connection has
-    nothing (we never LISTEN); a closed one has the server's last message, or end of file. When
-    it cannot tell (no socket any more), it says yes, so the connection is pinged."""
-    try:
-        poller = select.poll()
-        poller.register(dbapi_connection.fileno(), select.POLLIN)
-        return bool(poller.poll(0))
-    except Exception:  # psycopg raises its own error when libpq has dropped the socket
-        return True
 
 
 def _refuse_writes_in_reads(engine: sa.Engine, reading: Callable[[sa.Connection], bool]) -> None:
@@ -303,11 +255,21 @@ def init_app(app: Flask) -> None:
         strict=app.config["TESTING"],
     )
     factory = sessionmaker(bind=engine, expire_on_commit=False)
-    reader = engine
+    db_state = DatabaseState(engine=engine, sessionmaker=factory, reader=engine)
     if engine.dialect.name == "postgresql":
-        reader = engine.execution_options(isolation_level="AUTOCOMMIT")
-    app.extensions["quizapp.db"] = DatabaseState(engine=engine, sessionmaker=factory, reader=reader)
+        db_state.reader = engine.execution_options(isolation_level="AUTOCOMMIT")
+        db_state.kept_readers = pg_connections.KeptReaders(db_state.reader)
+    app.extensions["quizapp.db"] = db_state
     app.teardown_appcontext(_remove_session)
+
+
+def dispose(app: Flask) -> None:
+    """Close ``app``'s connections: its kept readers, then its pool's (tests, tools; a server's
+    workers end with their process)."""
+    db_state = state(app)
+    if db_state.kept_readers is not None:
+        db_state.kept_readers.close()
+    db_state.engine.dispose()
 
 
 def state(app: Flask | None = None) -> DatabaseState:
@@ -317,14 +279,21 @@ def state(app: Flask | None = None) -> DatabaseState:
 
 def connection() -> sa.Connection:
     """The connection of the current app context: checked out on first use (from the reader in a
-    request that reads, see ``autocommit_reads``), returned at teardown. The session runs on it,
+    request that reads, see ``autocommit_reads``; on PostgreSQL a reader kept from an earlier
+    request, see quizapp.pg_connections), returned at teardown. The session runs on it,
     and the busiest pages run their first query on it as a Core statement, without the ORM's
     per-statement work."""
     conn: sa.Connection | None = g.get("db_connection")
     if conn is None:
         db_state = state()
-        engine = db_state.reader if autocommit_reads.get() else db_state.engine
-        conn = g.db_connection = engine.connect()
+        if not autocommit_reads.get():
+            conn = db_state.engine.connect()
+        elif db_state.kept_readers is not None:  # PostgreSQL
+            conn = db_state.kept_readers.take()
+            g.db_connection_kept = True
+        else:
+            conn = db_state.reader.connect()
+        g.db_connection = conn
     return conn
 
 
@@ -371,12 +340,21 @@ def release() -> None:
     _remove_session(None)
 
 
-def _remove_session(_exc: BaseException | None) -> None:
+def _remove_session(exc: BaseException | None) -> None:
     db_session: Session | None = g.pop("db_session", None)
     conn: sa.Connection | None = g.pop("db_connection", None)
+    kept = g.pop("db_connection_kept", False)
+    failed = exc is not None
     try:
         if db_session is not None:
             db_session.close()  # rolls back anything not committed
+    except BaseException:
+        failed = True
+        raise
     finally:
         if conn is not None:
-            conn.close()  # back to the pool, rolled back
+            kept_readers = state().kept_readers
+            if kept and kept_readers is not None:
+                kept_readers.give_back(conn, failed)  # kept for the next request if unchanged
+            else:
+                conn.close()  # back to the pool, rolled back

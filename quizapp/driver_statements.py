@@ -12,7 +12,8 @@ What it keeps of SQLAlchemy's execution:
 
 - the transaction: a statement on a connection with none begins one first, as SQLAlchemy's
   autobegin would, so the begin hooks run (SQLite's begin modes and writers' queue, see
-  quizapp.db) and the request's commit or rollback ends it;
+  quizapp.db) and the request's commit or rollback ends it; on a connection in autocommit
+  (PostgreSQL's reads) there is nothing to begin, and none is;
 - the ``before_cursor_execute`` and ``after_cursor_execute`` events (what the tests record,
   and their check for writes in reads);
 - errors: a driver error is raised as SQLAlchemy's own (``IntegrityError``,
@@ -147,7 +148,7 @@ class DriverStatement:
             arguments: Any = [compiled.arguments(p) for p in params]
         else:
             arguments = compiled.arguments(params)
-        if not conn.in_transaction():
+        if not conn.in_transaction() and not _in_autocommit(conn):
             conn.begin()  # as autobegin: the begin hooks run
         sql = compiled.sql
         if conn.engine.echo:  # QUIZAPP_SQL_ECHO: shown as SQLAlchemy shows its own statements
@@ -175,6 +176,12 @@ class DriverStatement:
         finally:
             cursor.close()  # SQLite: an unfinished SELECT would keep its snapshot open
         return [compiled.row(r) for r in rows]
+
+
+def _in_autocommit(conn: sa.Connection) -> bool:
+    """PostgreSQL reads (see quizapp.db): each statement is its own transaction on the server,
+    so none is begun here (SQLAlchemy's would be a BEGIN and ROLLBACK it only pretends to send)."""
+    return conn.get_execution_options().get("isolation_level") == "AUTOCOMMIT"
 
 
 def _as_sqlalchemy_error(

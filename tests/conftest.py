@@ -50,7 +50,7 @@ def migrate(url: str) -> None:
     app = create_app(base_config(url))
     with app.app_context():
         command.upgrade(alembic_config(app), "head")
-    db.state(app).engine.dispose()
+    db.dispose(app)
 
 
 @pytest.fixture(scope="session")
@@ -118,7 +118,7 @@ def app(database_url: str, app_config: dict) -> Iterator[Flask]:
     """A test app on an empty migrated database."""
     application = create_app({**base_config(database_url), **app_config})
     yield application
-    db.state(application).engine.dispose()
+    db.dispose(application)
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import psycopg
 import pytest
 import sqlalchemy as sa
 
-from quizapp import db
+from quizapp import db, pg_connections
 
 pytestmark = pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
 
@@ -72,7 +72,7 @@ def test_a_live_connection_used_a_moment_ago_is_not_pinged(app, client, make_use
 def test_a_connection_idle_for_long_is_pinged(app, client, make_user, login, pings, monkeypatch):
     login(client, make_user("educator"))
     client.get("/educator/")
-    monkeypatch.setattr(db, "PG_PING_AFTER_IDLE_SECONDS", 0.0)
+    monkeypatch.setattr(pg_connections, "PING_AFTER_IDLE_SECONDS", 0.0)
     pings.clear()
     assert client.get("/educator/").status_code == 200
     assert pings

@@ -15,6 +15,6 @@ def test_healthz_reports_ok_when_the_database_answers(client):
 def test_healthz_is_503_when_the_database_is_unreachable():
     app = create_app(base_config("postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=2"))
     response = app.test_client().get("/healthz")
-    db.state(app).engine.dispose()
+    db.dispose(app)
     assert response.status_code == 503
     assert response.get_json() == {"status": "error", "database": "unreachable"}

@@ -46,7 +46,7 @@ def seed(path: Path, rows: int) -> None:
 def runner_on(live_db: Path):
     app = create_app(base_config(f"sqlite:///{live_db}"))
     yield app.test_cli_runner()
-    db.state(app).engine.dispose()
+    db.dispose(app)
 
 
 def written(path: Path) -> list[int]:
@@ -209,7 +209,7 @@ def test_postgresql_backup_and_restore_point_to_pg_dump_and_pg_restore(postgres_
         made = runner.invoke(args=["db", "backup", str(copy)])
         restored = runner.invoke(args=["db", "restore", "--yes", str(copy)])
     finally:
-        db.state(app).engine.dispose()
+        db.dispose(app)
     assert made.exit_code == 1 and restored.exit_code == 1
     assert "pg_dump --format=custom --file=FILE 'postgresql://postgres@127.0.0.1" in made.output
     assert "pg_restore --clean --if-exists --no-owner --dbname=" in restored.output

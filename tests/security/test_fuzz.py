@@ -315,4 +315,4 @@ def test_an_exception_in_a_view_reaches_the_test_and_fails_it():
         with pytest.raises(RuntimeError, match="boom"):
             app.test_client().get("/boom")
     finally:
-        db.state(app).engine.dispose()
+        db.dispose(app)

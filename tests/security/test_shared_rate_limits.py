@@ -38,5 +38,5 @@ def test_two_workers_share_one_code_limit_through_redis(database_url, redis_limi
         for worker, guess in zip([worker_a, worker_b] * 3, guesses, strict=False)
     ]
     for app in apps:
-        db.state(app).engine.dispose()
+        db.dispose(app)
     assert statuses == [422, 422, 422, 422, 429]
