@@ -19,6 +19,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from quizapp import db
 from quizapp.models import Patient, Role, User
 from quizapp.models.people import new_session_token
+from quizapp.security.session_cookie import CheckedCookieSessions
 
 login_manager = LoginManager()
 login_manager.login_view = "auth.login"
@@ -168,6 +169,8 @@ def _check_timeouts() -> WerkzeugResponse | None:
 
 
 def init_app(app: Flask) -> None:
-    """Bind Flask-Login and the timeout check to the app."""
+    """Bind Flask-Login and the timeout check to the app; its session cookies are checked once
+    per worker (see quizapp.security.session_cookie)."""
+    app.session_interface = CheckedCookieSessions()
     login_manager.init_app(app)
     app.before_request(_check_timeouts)
