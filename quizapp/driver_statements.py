@@ -19,7 +19,10 @@ What it keeps of SQLAlchemy's execution:
 - errors: a driver error is raised as SQLAlchemy's own (``IntegrityError``,
   ``OperationalError``...), and a connection the server dropped is invalidated.
 
-What it leaves out: echo logging of these statements, and result objects: rows are tuples. The
+On PostgreSQL a statement keeps its cursor on each connection and runs on it again (psycopg then
+keeps what it worked out for the statement's parameters and columns).
+
+What it leaves out: result objects (rows are tuples), and echo logs only the SQL. The
 event hooks get no execution context, and what a ``retval=True`` hook returns is not used.
 Statements that need SQLAlchemy at execution are refused: parameters it expands or renders then
 (``IN`` lists, literal binds) or renames, and column defaults it computes in Python (give every
@@ -38,6 +41,8 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 
 Processor = Callable[[Any], Any] | None
+#: Key in a connection's ``info`` of its kept cursors (see DriverStatement._cursor).
+_CURSORS = "quizapp_driver_cursors"
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,6 +146,20 @@ class DriverStatement:
         """Run a statement that returns nothing once for each parameter set in ``rows``."""
         self._run(db, rows, fetch=0, many=True)
 
+    def _cursor(self, conn: sa.Connection) -> tuple[Any, bool]:
+        """A cursor for this statement on ``conn``, and whether it is kept. PostgreSQL: one per
+        statement and connection, kept in the connection's ``info`` (which goes with it when it
+        is closed or invalidated) and used again: psycopg then keeps what it worked out for the
+        statement's parameters and columns. SQLite: a new one each time."""
+        dbapi_connection = conn.connection.dbapi_connection
+        if conn.dialect.name != "postgresql":
+            return dbapi_connection.cursor(), False
+        cursors = conn.info.setdefault(_CURSORS, {})
+        cursor = cursors.get(self)
+        if cursor is None or cursor.closed:
+            cursor = cursors[self] = dbapi_connection.cursor()
+        return cursor, True
+
     def _run(self, db: Session | sa.Connection, params: Any, fetch: int, many: bool = False):
         conn = db.connection() if isinstance(db, Session) else db
         compiled = self._compiled(conn.dialect)
@@ -153,7 +172,7 @@ class DriverStatement:
         sql = compiled.sql
         if conn.engine.echo:  # QUIZAPP_SQL_ECHO: shown as SQLAlchemy shows its own statements
             conn.engine.logger.info("%s\n[driver statement; parameters hidden]", sql)
-        cursor = conn.connection.dbapi_connection.cursor()
+        cursor, kept = self._cursor(conn)
         try:
             for hook in conn.dispatch.before_cursor_execute:
                 hook(conn, cursor, sql, arguments, None, many)
@@ -173,7 +192,10 @@ class DriverStatement:
                 raise _as_sqlalchemy_error(conn, cursor, exc, sql, arguments, many) from exc
             for hook in conn.dispatch.after_cursor_execute:
                 hook(conn, cursor, sql, arguments, None, many)
-        finally:
+        except BaseException:
+            cursor.close()  # a kept one is replaced at its next use
+            raise
+        if not kept:
             cursor.close()  # SQLite: an unfinished SELECT would keep its snapshot open
         return [compiled.row(r) for r in rows]
 

@@ -192,3 +192,38 @@ def test_sql_echo_shows_driver_statements_without_their_parameters(app, caplog):
         conn.rollback()
     logged = [r.getMessage() for r in caplog.records if "driver statement" in r.getMessage()]
     assert len(logged) == 1 and "SELECT" in logged[0] and "37" not in logged[0]
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_postgresql_runs_a_statement_again_on_its_kept_cursor(app):
+    used = []
+
+    def on_execute(_conn, cursor, *_args) -> None:
+        used.append(cursor)
+
+    sa.event.listen(db.state(app).engine, "before_cursor_execute", on_execute)
+    try:
+        with app.app_context():
+            conn = db.connection()
+            plus_five, other = DriverStatement(_PLUS_FIVE), DriverStatement(_PLUS_FIVE)
+            assert [plus_five.scalar(conn, {"n": n}) for n in (1, 2)] == [6, 7]
+            assert other.scalar(conn, {"n": 3}) == 8
+    finally:
+        sa.event.remove(db.state(app).engine, "before_cursor_execute", on_execute)
+    first, again, another = used
+    assert again is first and not first.closed  # kept, with what psycopg learnt of the statement
+    assert another is not first  # one cursor per statement
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_a_statement_runs_again_after_failing_on_its_kept_cursor(app):
+    as_number = DriverStatement(
+        sa.select(sa.cast(sa.bindparam("text", type_=sa.String), sa.Integer).label("n"))
+    )
+    with app.app_context():
+        conn = db.connection()
+        assert as_number.scalar(conn, {"text": "5"}) == 5
+        with pytest.raises(sa.exc.DataError):
+            as_number.scalar(conn, {"text": "five"})
+        conn.rollback()
+        assert as_number.scalar(conn, {"text": "7"}) == 7
