@@ -340,11 +340,17 @@ def release() -> None:
     _remove_session(None)
 
 
+def request_failed() -> None:
+    """Say the request failed (its error page is being shown): its connection then goes back to
+    the pool at teardown, whatever state it is in, rather than being kept for the next request."""
+    g.db_request_failed = True
+
+
 def _remove_session(exc: BaseException | None) -> None:
     db_session: Session | None = g.pop("db_session", None)
     conn: sa.Connection | None = g.pop("db_connection", None)
     kept = g.pop("db_connection_kept", False)
-    failed = exc is not None
+    failed = exc is not None or g.pop("db_request_failed", False)
     try:
         if db_session is not None:
             db_session.close()  # rolls back anything not committed

@@ -202,8 +202,10 @@ class DriverStatement:
 
 def _in_autocommit(conn: sa.Connection) -> bool:
     """PostgreSQL reads (see quizapp.db): each statement is its own transaction on the server,
-    so none is begun here (SQLAlchemy's would be a BEGIN and ROLLBACK it only pretends to send)."""
-    return conn.get_execution_options().get("isolation_level") == "AUTOCOMMIT"
+    so none is begun here (SQLAlchemy's would be a BEGIN and ROLLBACK it only pretends to send).
+    The driver's own flag says so: a connection SQLAlchemy replaced after the server dropped it is
+    in the pool's default mode, whatever the options say."""
+    return conn.dialect.name == "postgresql" and conn.connection.dbapi_connection.autocommit
 
 
 def _as_sqlalchemy_error(

@@ -62,6 +62,7 @@ def _on_csrf_error(exc: CSRFError) -> ResponseReturnValue:
 
 
 def _on_unexpected(exc: Exception) -> ResponseReturnValue:
+    db.request_failed()
     if isinstance(exc, sa.exc.DBAPIError):
         # The database's own message can quote the row it refused (PostgreSQL's DETAIL: a name,
         # a token): the log gets the kind of error and where it happened, not its words.

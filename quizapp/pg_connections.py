@@ -11,11 +11,11 @@ it. (``pool_pre_ping`` pinged every time: one more round trip on every request.)
 SQLAlchemy's pool for it, switching it to autocommit, then switching it back and returning it
 cost more of a worker's CPU than the question page's one statement (measured under gunicorn:
 about a sixth of the page). So a reader that ends its request as it began (still in autocommit,
-nothing open, no error, no option changed) stays checked out, idle, for the next request of the
-same worker: no pool round trip and no mode switch. A request that writes leaves autocommit on
-its connection, which then goes back to the pool as before. A kept reader is checked before
-reuse as the pool checks its own. A worker keeps at most ``KEEP_AT_MOST`` idle readers (a sync
-worker uses one), each an open connection to the server beside the pool's.
+nothing open on the server, no error, no option changed) stays checked out, idle, for the next
+request of the same worker: no pool round trip and no mode switch. A request that writes leaves
+autocommit on its connection, which then goes back to the pool as before. A kept reader is
+checked before reuse as the pool checks its own. A worker keeps at most ``KEEP_AT_MOST`` idle
+readers (a sync worker uses one), each an open connection to the server beside the pool's.
 """
 
 from __future__ import annotations
@@ -24,13 +24,15 @@ import select
 import time
 from typing import Any
 
+import psycopg
 import sqlalchemy as sa
 from sqlalchemy import event
 
 #: A connection unused this long is pinged before use.
 PING_AFTER_IDLE_SECONDS = 30.0
-#: Idle readers a worker keeps checked out (more are returned to the pool).
-KEEP_AT_MOST = 4
+#: Idle readers a worker keeps checked out (more are returned to the pool, which lends at most 10:
+#: a sync worker keeps one, a threaded one leaves at least 8 for its other requests).
+KEEP_AT_MOST = 2
 _LAST_USED = "quizapp_last_used"
 
 
@@ -112,24 +114,34 @@ class KeptReaders:
     def give_back(self, conn: sa.Connection, failed: bool = False) -> None:
         """At the end of a request: keep ``conn`` for the next one if it is as it was taken and
         the request did not fail; else return it to the pool (which resets it)."""
-        keep = (
-            not failed
-            and not conn.closed
-            and not conn.invalidated
-            and len(self._idle) < self._keep_at_most
-            # still in autocommit, no option changed (db.start_writing leaves autocommit)
-            and conn.get_execution_options() == self._reader.get_execution_options()
-        )
-        if not keep:
+        if (
+            failed
+            or conn.closed
+            or conn.invalidated
+            or len(self._idle) >= self._keep_at_most
+            # an option changed: db.start_writing leaves autocommit this way
+            or conn.get_execution_options() != self._reader.get_execution_options()
+            or not _idle_in_autocommit(conn.connection.dbapi_connection)
+        ):
             conn.close()
             return
-        if conn.in_transaction():  # begun by SQLAlchemy only: nothing is open on the server
+        if conn.get_transaction() is not None:  # SQLAlchemy's own: nothing is open on the server
             conn.rollback()
         self._idle.append((conn, time.monotonic()))
 
     def close(self) -> None:
         """Return every idle reader to the pool (before the engine is disposed)."""
         _close_all(self._idle)
+
+
+def _idle_in_autocommit(dbapi_connection: Any) -> bool:
+    """Whether the driver's connection is in autocommit with nothing in progress on the server.
+    Not always so when SQLAlchemy's options say autocommit: a connection the server dropped in
+    the middle of a request is replaced by SQLAlchemy at its next use, and the new one is in the
+    pool's default mode (a transaction opened by its first statement would then be kept)."""
+    return bool(dbapi_connection.autocommit) and (
+        dbapi_connection.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
+    )
 
 
 def _close_all(idle: list[tuple[sa.Connection, float]], invalidate: bool = False) -> None:

@@ -26,6 +26,7 @@ from quizapp.models import Base, Patient, User
 from quizapp.operations import patients as patient_ops
 from quizapp.operations import users as user_ops
 from tests.helpers import post_form
+from tests.patient.quizdriver import post_button, resume
 
 SECRET = "test-secret-key-" + "0123456789abcdef" * 3
 PASSWORD = "correct horse battery"
@@ -248,3 +249,13 @@ def make_assignment(dbs: sa.orm.Session, make_patient, bundled_bank):
         return assignment
 
     return make
+
+
+@pytest.fixture
+def in_round(app, make_assignment, issue_code, enter_code):
+    """A signed-in patient with round 1 started: (client, assignment, first question URL)."""
+    assignment = make_assignment()
+    client = app.test_client()
+    assert enter_code(client, issue_code(assignment.patient)).status_code == 302
+    post_button(client, "/learn/", f"/learn/{assignment.id}/rounds")
+    return client, assignment, resume(client, assignment.id).headers["Location"]

@@ -11,10 +11,12 @@ import sqlalchemy as sa
 from sqlalchemy import event
 
 from quizapp import create_app, db
+from quizapp.driver_statements import DriverStatement
+from quizapp.models import AuditEvent
+from quizapp.operations import audit as audit_ops
 from quizapp.pg_connections import KeptReaders
 from tests.conftest import base_config
 from tests.helpers import recorded_autocommit
-from tests.patient.quizdriver import post_button, resume
 
 pytestmark = pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
 
@@ -33,29 +35,20 @@ def checkouts(app):
     event.remove(engine, "checkout", on_checkout)
 
 
-def _server_connections(url: str) -> int:
-    """Connections to the test database other than this one."""
+def _server_connections(url: str, state: str | None = None) -> int:
+    """Connections to the test database other than this one (in ``state``, when given)."""
     libpq = sa.make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
     with psycopg.connect(libpq, autocommit=True) as admin:
         row = admin.execute(
-            "SELECT count(*) FROM pg_stat_activity "
-            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+            "AND pid <> pg_backend_pid() AND (%(state)s::text IS NULL OR state = %(state)s)",
+            {"state": state},
         ).fetchone()
     return row[0]
 
 
-@pytest.fixture
-def question_url(app, make_assignment, issue_code, enter_code):
-    """A signed-in patient's browser on the first question of an open round."""
-    assignment = make_assignment()
-    browser = app.test_client()
-    assert enter_code(browser, issue_code(assignment.patient)).status_code == 302
-    post_button(browser, "/learn/", f"/learn/{assignment.id}/rounds")
-    return browser, resume(browser, assignment.id).headers["Location"]
-
-
-def test_question_pages_in_a_row_use_one_connection_without_the_pool(app, question_url, checkouts):
-    browser, url = question_url
+def test_question_pages_in_a_row_use_one_connection_without_the_pool(app, in_round, checkouts):
+    browser, _assignment, url = in_round
     assert browser.get(url).status_code == 200
     checkouts.clear()
     for _ in range(3):
@@ -123,8 +116,8 @@ def test_a_worker_keeps_only_so_many_idle_readers(app, checkouts):
     kept.close()
 
 
-def test_dispose_closes_the_kept_readers(app, database_url, question_url):
-    browser, url = question_url
+def test_dispose_closes_the_kept_readers(app, database_url, in_round):
+    browser, _assignment, url = in_round
     assert browser.get(url).status_code == 200
     assert _server_connections(database_url) >= 1
     db.dispose(app)
@@ -146,3 +139,66 @@ def test_an_app_dropped_without_dispose_returns_its_kept_readers(database_url):
     assert engine.pool.checkedout() == 0
     engine.dispose()
     assert _server_connections(database_url) == 0
+
+
+def _terminate(url: str, pid: int) -> None:
+    libpq = sa.make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(libpq, autocommit=True) as admin:
+        admin.execute("SELECT pg_terminate_backend(%s)", [pid])
+
+
+def test_a_reader_the_server_ended_mid_request_is_replaced_and_not_kept(
+    app, client, database_url, dbs, checkouts
+):
+    """SQLAlchemy replaces a dropped connection at its next use, and the new one is not in
+    autocommit: what the request writes then must still be committed, and the connection must
+    not be kept (its reads would hold one transaction open from request to request)."""
+    pid_of = DriverStatement(sa.select(sa.func.pg_backend_pid().label("pid")))
+
+    @app.get("/test-dropped")
+    def dropped() -> str:
+        conn = db.connection()
+        _terminate(database_url, pid_of.scalar(conn, {}))
+        try:
+            pid_of.scalar(conn, {})
+        except sa.exc.OperationalError:
+            pass  # the statement that meets the dropped connection fails
+        pid = pid_of.scalar(conn, {})  # SQLAlchemy connects again
+        db.start_writing(one_statement=True)
+        audit_ops.write(conn, audit_ops.event("test.after.reconnect"))
+        db.commit()
+        return str(pid)
+
+    @app.get("/test-reads")
+    def reads() -> str:
+        return str(pid_of.scalar(db.connection(), {}))
+
+    assert client.get("/test-reads").status_code == 200
+    assert client.get("/test-dropped").status_code == 200
+    written = sa.select(sa.func.count()).where(AuditEvent.action == "test.after.reconnect")
+    assert dbs.scalar(written) == 1
+    dbs.rollback()  # the test's own read: nothing left open
+    checkouts.clear()
+    assert client.get("/test-reads").status_code == 200
+    assert len(checkouts) == 1  # the replaced connection was not kept
+    assert _server_connections(database_url, "idle in transaction") == 0
+
+
+@pytest.mark.parametrize("app_config", [{"QUIZAPP_FRIENDLY_500_IN_TESTS": True}])
+def test_a_request_that_failed_with_an_error_page_does_not_keep_its_connection(
+    app, client, checkouts
+):
+    @app.get("/test-fails-after-reading")
+    def fails_after_reading() -> str:
+        db.connection().execute(sa.text("SELECT 1"))
+        raise RuntimeError("the view failed")
+
+    @app.get("/test-reads")
+    def reads() -> str:
+        return str(db.connection().execute(sa.text("SELECT 2")).scalar())
+
+    assert client.get("/test-reads").get_data(as_text=True) == "2"
+    assert client.get("/test-fails-after-reading").status_code == 500  # the friendly page
+    checkouts.clear()
+    assert client.get("/test-reads").get_data(as_text=True) == "2"
+    assert len(checkouts) == 1

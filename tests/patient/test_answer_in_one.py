@@ -21,16 +21,6 @@ from tests.patient.quizdriver import pick, post_button, question_form, resume
 postgresql_only = pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
 
 
-@pytest.fixture
-def in_round(app, make_assignment, issue_code, enter_code):
-    """A signed-in patient with round 1 started: (client, assignment, first question URL)."""
-    assignment = make_assignment()
-    client = app.test_client()
-    assert enter_code(client, issue_code(assignment.patient)).status_code == 302
-    post_button(client, "/learn/", f"/learn/{assignment.id}/rounds")
-    return client, assignment, resume(client, assignment.id).headers["Location"]
-
-
 def _answers_audited(dbs) -> list[tuple]:
     events = sa.select(AuditEvent.actor_patient_id, AuditEvent.patient_id, AuditEvent.target)
     return dbs.execute(events.where(AuditEvent.action == "quiz.answer")).all()

@@ -21,17 +21,7 @@ from quizapp.operations import audit as audit_ops
 from quizapp.operations import quiz as quiz_ops
 from quizapp.patient.locate import locate_item, sign_in_and_locate
 from tests.helpers import csrf_from, recorded_autocommit, recorded_statements
-from tests.patient.quizdriver import pick, post_button, resume
-
-
-@pytest.fixture
-def in_round(app, make_assignment, issue_code, enter_code, dbs):
-    """A signed-in patient with round 1 started; returns (client, assignment, first question URL)."""
-    assignment = make_assignment()
-    client = app.test_client()
-    assert enter_code(client, issue_code(assignment.patient)).status_code == 302
-    post_button(client, "/learn/", f"/learn/{assignment.id}/rounds")
-    return client, assignment, resume(client, assignment.id).headers["Location"]
+from tests.patient.quizdriver import pick
 
 
 def selects(statements: list[str]) -> list[str]:
