@@ -290,7 +290,7 @@ def connection() -> sa.Connection:
             conn = db_state.engine.connect()
         elif db_state.kept_readers is not None:  # PostgreSQL
             conn = db_state.kept_readers.take()
-            g.db_connection_kept = True
+            g.db_connection_kept_by = db_state.kept_readers
         else:
             conn = db_state.reader.connect()
         g.db_connection = conn
@@ -349,7 +349,7 @@ def request_failed() -> None:
 def _remove_session(exc: BaseException | None) -> None:
     db_session: Session | None = g.pop("db_session", None)
     conn: sa.Connection | None = g.pop("db_connection", None)
-    kept = g.pop("db_connection_kept", False)
+    kept_by: pg_connections.KeptReaders | None = g.pop("db_connection_kept_by", None)
     failed = exc is not None or g.pop("db_request_failed", False)
     try:
         if db_session is not None:
@@ -359,8 +359,7 @@ def _remove_session(exc: BaseException | None) -> None:
         raise
     finally:
         if conn is not None:
-            kept_readers = state().kept_readers
-            if kept and kept_readers is not None:
-                kept_readers.give_back(conn, failed)  # kept for the next request if unchanged
+            if kept_by is not None:
+                kept_by.give_back(conn, failed)  # kept for the next request if unchanged
             else:
                 conn.close()  # back to the pool, rolled back

@@ -146,12 +146,11 @@ class DriverStatement:
         """Run a statement that returns nothing once for each parameter set in ``rows``."""
         self._run(db, rows, fetch=0, many=True)
 
-    def _cursor(self, conn: sa.Connection) -> tuple[Any, bool]:
+    def _cursor(self, conn: sa.Connection, dbapi_connection: Any) -> tuple[Any, bool]:
         """A cursor for this statement on ``conn``, and whether it is kept. PostgreSQL: one per
         statement and connection, kept in the connection's ``info`` (which goes with it when it
         is closed or invalidated) and used again: psycopg then keeps what it worked out for the
         statement's parameters and columns. SQLite: a new one each time."""
-        dbapi_connection = conn.connection.dbapi_connection
         if conn.dialect.name != "postgresql":
             return dbapi_connection.cursor(), False
         cursors = conn.info.setdefault(_CURSORS, {})
@@ -167,12 +166,14 @@ class DriverStatement:
             arguments: Any = [compiled.arguments(p) for p in params]
         else:
             arguments = compiled.arguments(params)
-        if not conn.in_transaction() and not _in_autocommit(conn):
+        # (SQLAlchemy connects again here if the server dropped the connection)
+        dbapi_connection = conn.connection.dbapi_connection
+        if not conn.in_transaction() and not _in_autocommit(conn, dbapi_connection):
             conn.begin()  # as autobegin: the begin hooks run
         sql = compiled.sql
         if conn.engine.echo:  # QUIZAPP_SQL_ECHO: shown as SQLAlchemy shows its own statements
             conn.engine.logger.info("%s\n[driver statement; parameters hidden]", sql)
-        cursor, kept = self._cursor(conn)
+        cursor, kept = self._cursor(conn, dbapi_connection)
         try:
             for hook in conn.dispatch.before_cursor_execute:
                 hook(conn, cursor, sql, arguments, None, many)
@@ -200,12 +201,12 @@ class DriverStatement:
         return [compiled.row(r) for r in rows]
 
 
-def _in_autocommit(conn: sa.Connection) -> bool:
+def _in_autocommit(conn: sa.Connection, dbapi_connection: Any) -> bool:
     """PostgreSQL reads (see quizapp.db): each statement is its own transaction on the server,
     so none is begun here (SQLAlchemy's would be a BEGIN and ROLLBACK it only pretends to send).
     The driver's own flag says so: a connection SQLAlchemy replaced after the server dropped it is
     in the pool's default mode, whatever the options say."""
-    return conn.dialect.name == "postgresql" and conn.connection.dbapi_connection.autocommit
+    return conn.dialect.name == "postgresql" and dbapi_connection.autocommit
 
 
 def _as_sqlalchemy_error(

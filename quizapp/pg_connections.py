@@ -52,22 +52,24 @@ def check_before_use(engine: sa.Engine) -> None:
 
     @event.listens_for(engine, "checkout")
     def _checked_out(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
-        if not may_be_dead(dbapi_connection, record.info.get(_LAST_USED)):
-            return
-        try:
-            engine.dialect.do_ping(dbapi_connection)
-        except Exception as exc:  # any failure: replace it
+        failure = _ping_failure(engine.dialect, dbapi_connection, record.info.get(_LAST_USED))
+        if failure is not None:  # replace it
             dead = sa.exc.DisconnectionError("the database closed this connection")
             dead.invalidate_pool = True
-            raise dead from exc
+            raise dead from failure
 
 
-def may_be_dead(dbapi_connection: Any, last_used: float | None) -> bool:
-    """Whether a connection must be pinged before use: idle for long, or its socket has
-    something to read."""
-    if last_used is None or time.monotonic() - last_used > PING_AFTER_IDLE_SECONDS:
-        return True
-    return _has_input(dbapi_connection)
+def _ping_failure(dialect: Any, dbapi_connection: Any, last_used: float | None) -> Exception | None:
+    """None when the connection may be used: it was used lately and its socket has nothing to
+    read, or a ping went through; else the ping's error."""
+    used_lately = last_used is not None and time.monotonic() - last_used <= PING_AFTER_IDLE_SECONDS
+    if used_lately and not _has_input(dbapi_connection):
+        return None
+    try:
+        dialect.do_ping(dbapi_connection)
+    except Exception as exc:  # any failure: the connection is not to be used
+        return exc
+    return None
 
 
 def _has_input(dbapi_connection: Any) -> bool:
@@ -99,12 +101,8 @@ class KeptReaders:
                 conn, last_used = self._idle.pop()
             except IndexError:
                 return self._reader.connect()
-            dbapi_connection = conn.connection.dbapi_connection
-            if not may_be_dead(dbapi_connection, last_used):
-                return conn
-            try:
-                self._reader.dialect.do_ping(dbapi_connection)
-            except Exception:  # dead, and the others were made before the server went away too
+            if _ping_failure(self._reader.dialect, conn.connection.dbapi_connection, last_used):
+                # dead, and the others were made before the server went away too
                 conn.invalidate()
                 conn.close()
                 _close_all(self._idle, invalidate=True)

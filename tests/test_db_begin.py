@@ -8,7 +8,8 @@ import pytest
 import sqlalchemy as sa
 
 from quizapp import db
-from quizapp.models import AuditEvent, utcnow
+from quizapp.models import AuditEvent, Patient, utcnow
+from quizapp.requests import audit
 from tests.helpers import post_form, recorded_autocommit, recorded_statements, recording
 from tests.patient.quizdriver import run_round
 
@@ -182,9 +183,6 @@ def test_a_one_statement_write_allows_one_statement_only_in_tests(app):
 def test_an_audit_alone_in_a_view_that_writes_more_joins_its_transaction(app, make_patient, dbs):
     """A GET view that writes more than its audit event calls db.start_writing() first: the event
     then goes into that transaction with the rest, even when marked ``alone``."""
-    from quizapp.models import Patient
-    from quizapp.requests import audit
-
     patient = make_patient(name="Before")
 
     @app.get("/test-audit-alone")
