@@ -9,39 +9,96 @@ signed: the same cookie again (byte for byte) is only checked for age, as itsdan
 it, and its contents copied for the request. Anything else (another cookie, a changed byte, a
 bad signature, which is never remembered) is checked in full. What was checked with one set of
 secret keys is never taken for another (a new key checks afresh).
+
+Writing a cookie (at sign-in, then at most once a minute for the idle timeout, see
+quizapp.security.sessions) is Flask's too, with two steps skipped where they change nothing:
+
+- Flask's tagged JSON looks at every value for a type JSON lacks (tuples, bytes, Markup, dates).
+  A session holding none (strings, numbers, booleans) is written with the same JSON call,
+  untagged: the same bytes.
+- itsdangerous compresses every payload with zlib, and uses the result when shorter. For a
+  payload under ``COMPRESS_ABOVE`` bytes (a signed-in session is about 200) the few bytes saved
+  cost more than they save: zlib sets up and clears about 256 KB of state for each call. Such a
+  payload is sent as is; any reader (Flask's own included) opens both forms.
 """
 
 from __future__ import annotations
 
 import functools
 import time
+import zlib
 from typing import Any
 
-from flask import Flask, Request
+from flask import Flask, Request, json
+from flask.json.tag import TaggedJSONSerializer
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
-from itsdangerous import BadSignature, URLSafeTimedSerializer
+from itsdangerous import BadSignature, Serializer, URLSafeTimedSerializer
+from itsdangerous.encoding import base64_encode
 
 #: Checked cookies a worker remembers (each a few hundred bytes and a small dict).
 COOKIES_REMEMBERED = 2048
+#: Payloads of at most this many bytes (JSON) are not compressed.
+COMPRESS_ABOVE = 512
+#: Values JSON writes as they are, which Flask's tagged JSON leaves untagged.
+_PLAIN_TYPES = (str, int, float, bool, type(None))
+
+
+class SessionJSON(TaggedJSONSerializer):
+    """Flask's tagged JSON, skipping the tags for a session of plain values: the same bytes."""
+
+    def dumps(self, value: Any) -> str:
+        if self._untagged(value):
+            return json.dumps(value, separators=(",", ":"))  # what super() does after tagging
+        return super().dumps(value)
+
+    def _untagged(self, value: Any) -> bool:
+        """Whether tagging would leave ``value`` as it is: a dict of plain values (exact types:
+        a Markup string is tagged), not one whose only key looks like a tag."""
+        if type(value) is not dict:
+            return False
+        if len(value) == 1 and next(iter(value)) in self.tags:
+            return False
+        return all(type(v) in _PLAIN_TYPES for v in value.values())
+
+
+class SessionSerializer(URLSafeTimedSerializer):
+    """Flask's session serializer, compressing only payloads over ``COMPRESS_ABOVE`` bytes."""
+
+    def dump_payload(self, obj: Any) -> bytes:
+        payload = Serializer.dump_payload(self, obj)  # the JSON, as bytes
+        if len(payload) > COMPRESS_ABOVE:
+            compressed = zlib.compress(payload)
+            if len(compressed) < len(payload) - 1:  # as itsdangerous decides
+                return b"." + base64_encode(compressed)
+        return base64_encode(payload)
 
 
 class CheckedCookieSessions(SecureCookieSessionInterface):
     """Flask's signed-cookie sessions (the same cookies, keys and rules), each cookie's
-    signature checked once per worker (see the module)."""
+    signature checked once per worker, small sessions written faster (see the module)."""
+
+    serializer = SessionJSON()
 
     def __init__(self) -> None:
         self._serializers: dict[tuple[Any, ...], URLSafeTimedSerializer] = {}
 
     def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
-        """Flask's serializer, built once per set of secret keys."""
+        """Flask's serializer (its keys, salt and signer), as a SessionSerializer, built once per
+        set of secret keys."""
         if not app.secret_key:
             return None
         keys = (app.secret_key, tuple(app.config["SECRET_KEY_FALLBACKS"] or ()))
         found = self._serializers.get(keys)
         if found is None:
-            found = super().get_signing_serializer(app)
-            if found is not None:
-                self._serializers[keys] = found
+            flasks = super().get_signing_serializer(app)
+            if flasks is None:
+                return None
+            found = self._serializers[keys] = SessionSerializer(
+                flasks.secret_keys,
+                salt=flasks.salt,
+                serializer=flasks.serializer,
+                signer_kwargs=flasks.signer_kwargs,
+            )
         return found
 
     def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:

@@ -30,6 +30,8 @@ login_manager.session_protection = None  # we rotate the session ourselves at lo
 LOGIN_AT = "_login_at"
 SEEN_AT = "_seen_at"
 SIGNED_OUT_PATIENT = "_signed_out_patient"
+#: The session key where Flask-Login keeps its fingerprint of the browser.
+FLASK_LOGIN_FINGERPRINT = "_id"
 #: Only refresh the "last seen" time this often, so a page view does not always rewrite the cookie.
 SEEN_RESOLUTION = 60
 
@@ -131,12 +133,14 @@ def rotate_token(db_session: sa.orm.Session, principal: User | Patient | Patient
 
 def start_session(principal: User | Patient) -> None:
     """Sign in: a brand-new session (no fixation), stamped for the timeouts."""
-    session.clear()
+    session.clear()  # and so not permanent: the cookie ends with the browser
     login_user(principal)
+    # Flask-Login's browser fingerprint (a 128-character hash) is only read by its session
+    # protection, which is off here (tokens rotate instead): the cookie goes without it.
+    session.pop(FLASK_LOGIN_FINGERPRINT, None)
     now = int(time.time())
     session[LOGIN_AT] = now
     session[SEEN_AT] = now
-    session.permanent = False
 
 
 def end_session() -> None:

@@ -4,12 +4,17 @@ nor carry one request's changes to another request with the same cookie."""
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 
 import pytest
 from flask import Flask, flash, get_flashed_messages, session
+from flask.json.tag import TaggedJSONSerializer
+from flask.sessions import SecureCookieSessionInterface
+from markupsafe import Markup
 
 from quizapp import create_app
+from quizapp.security.session_cookie import SessionJSON
 from tests.conftest import base_config
 
 #: These tests touch no table: one engine is enough.
@@ -83,7 +88,10 @@ def test_a_changed_byte_is_refused(views):
     client.get("/test-session/set")
     value = _cookie(client)
     assert client.get("/test-session/get").get_data(as_text=True) == "1"
-    client.set_cookie(COOKIE, value[:-1] + ("A" if value[-1] != "A" else "B"))
+    # the signature's first character (its last one has two spare bits: some changes are none)
+    signed, _, signature = value.rpartition(".")
+    changed = ("A" if signature[0] != "A" else "B") + signature[1:]
+    client.set_cookie(COOKIE, f"{signed}.{changed}")
     assert client.get("/test-session/get").get_data(as_text=True) == "None"
 
 
@@ -121,3 +129,50 @@ def test_a_request_changing_its_session_does_not_change_the_same_cookie_sent_aga
     replay = views.test_client()
     replay.set_cookie(COOKIE, first)
     assert replay.get("/test-session/flashes").get_data(as_text=True) == "['one']"
+
+
+PLAIN_SESSIONS = [
+    {},
+    {"_user_id": "patient:1:tok", "_fresh": True, "_login_at": 1795805378, "n": 1.5, "x": None},
+    {"é": "ünïcode <b>&", "quote": '"'},
+]
+TAGGED_SESSIONS = [
+    {"_flashes": [("info", "Saved.")]},  # flashes are tuples: tagged
+    {"html": Markup("<b>bold</b>")},
+    {"raw": b"\x00bytes"},
+    {"when": dt.datetime(2026, 11, 27, 12, 0, tzinfo=dt.UTC)},
+    {" t": "a key that looks like a tag"},
+    {"nested": {"a": 1}},
+]
+
+
+@pytest.mark.parametrize("value", PLAIN_SESSIONS + TAGGED_SESSIONS)
+def test_session_json_writes_what_flasks_tagged_json_writes(app, value):
+    with app.app_context():
+        ours = SessionJSON().dumps(value)
+        assert ours == TaggedJSONSerializer().dumps(value)
+        assert SessionJSON().loads(ours) == value
+
+
+def test_a_large_session_is_still_compressed_and_reads_back(views):
+    client = views.test_client()
+    for _ in range(40):  # forty messages: well over COMPRESS_ABOVE bytes of JSON
+        client.get("/test-session/flash")
+    value = _cookie(client)
+    assert value.startswith(".")  # compressed, as Flask would
+    flasks = SecureCookieSessionInterface().get_signing_serializer(views)
+    assert len(flasks.loads(value)["_flashes"]) == 40
+    assert client.get("/test-session/flashes").get_data(as_text=True) == repr(["one"] * 40)
+
+
+def test_a_cookie_flask_wrote_opens_and_a_small_one_we_write_opens_in_flask(views):
+    flasks = SecureCookieSessionInterface().get_signing_serializer(views)
+    written_by_flask = flasks.dumps({"n": 7, "pad": "x" * 200})  # compressible: compressed
+    assert written_by_flask.startswith(".")
+    client = views.test_client()
+    client.set_cookie(COOKIE, written_by_flask)
+    assert client.get("/test-session/get").get_data(as_text=True) == "7"
+    client.get("/test-session/set")
+    ours = _cookie(client)
+    assert not ours.startswith(".")
+    assert flasks.loads(ours) == {"n": 1, "pad": "x" * 200}

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from flask.sessions import SecureCookieSessionInterface
 
 from tests.helpers import post_form
 
@@ -73,3 +74,17 @@ def test_the_cookie_holds_no_name_mrn_or_code(app, make_user, make_patient, issu
     content = json.dumps(serializer.loads(client.get_cookie("quizapp_session").value))
     for secret in ("Pat Private", "MRN-SECRET-77", code, code.replace("-", "")):
         assert secret not in content
+
+
+@pytest.mark.parametrize("role", ["educator", "patient"])
+def test_a_signed_in_cookie_is_small_and_opens_with_flasks_own_reader(
+    app, make_user, make_patient, issue_code, role
+):
+    client, _response, _code = sign_in(app, role, make_user, make_patient, issue_code)
+    value = client.get_cookie("quizapp_session").value
+    flasks = SecureCookieSessionInterface().get_signing_serializer(app)
+    content = flasks.loads(value)  # a cookie any Flask app with the key can read
+    assert content["_user_id"].startswith(f"{'patient' if role == 'patient' else 'staff'}:")
+    assert "_id" not in content  # Flask-Login's unused browser fingerprint is not kept
+    assert "_permanent" not in content  # ends with the browser (see the flags test)
+    assert len(value) < 300 and not value.startswith(".")  # small: sent uncompressed
