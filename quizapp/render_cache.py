@@ -4,13 +4,17 @@
   key derivation). Tokens carry no time limit here (``WTF_CSRF_TIME_LIMIT = None``: the session's
   own timeouts bound them), so the signed form of a session's token never changes: it is kept.
   Validation is Flask-WTF's own, unchanged.
-- ``fixed_url(endpoint)``: links with no per-page values (the stylesheet, "My page", "Sign out")
-  are built once per script root instead of by ``url_for`` on every page.
+- ``fixed_url(endpoint)`` and ``page_url(endpoint, **values)``: links within the site (the
+  stylesheet, "My page", "Sign out", a patient's reading, the next question) are built by
+  ``url_for`` once per worker and script root, then remembered (the last ``LINKS_REMEMBERED``):
+  a relative link depends on nothing else (the app has no ``url_defaults``). Options such as
+  ``_external`` (which depend on the request's host) are never remembered.
 """
 
 from __future__ import annotations
 
 import functools
+from typing import Any
 
 from flask import Flask, current_app, g, request, session, url_for
 from flask_wtf.csrf import generate_csrf
@@ -46,16 +50,27 @@ def csrf_token() -> str:
     return g.get(FIELD) or generate_csrf()  # a new session: Flask-WTF makes the raw token
 
 
-@functools.lru_cache(maxsize=256)
-def _fixed(script_root: str, endpoint: str, filename: str | None) -> str:
-    if filename is None:
-        return url_for(endpoint)
-    return url_for(endpoint, filename=filename)
+#: Links a worker remembers (each a short string).
+LINKS_REMEMBERED = 4096
+
+
+@functools.lru_cache(maxsize=LINKS_REMEMBERED)
+def _link(script_root: str, endpoint: str, values: tuple[tuple[str, Any], ...]) -> str:
+    return url_for(endpoint, **dict(values))
+
+
+def page_url(endpoint: str, **values: Any) -> str:
+    """``url_for(endpoint, **values)``, remembered: see the module."""
+    if any(key.startswith("_") for key in values):
+        return url_for(endpoint, **values)
+    return _link(request.script_root, endpoint, tuple(sorted(values.items())))
 
 
 def fixed_url(endpoint: str, filename: str | None = None) -> str:
     """``url_for(endpoint)``, or a static ``filename``'s URL: links the same on every page."""
-    return _fixed(request.script_root, endpoint, filename)
+    if filename is None:
+        return page_url(endpoint)
+    return page_url(endpoint, filename=filename)
 
 
 def init_app(app: Flask) -> None:
@@ -63,6 +78,7 @@ def init_app(app: Flask) -> None:
     context processor: this one runs after it, so its value wins. Before each view, the kept
     token is put where Flask-WTF's forms look for it."""
     app.jinja_env.globals["fixed_url"] = fixed_url
+    app.jinja_env.globals["page_url"] = page_url
     if app.config.get("WTF_CSRF_TIME_LIMIT") is None:
         offered = {FIELD: csrf_token}
         app.context_processor(lambda: offered)

@@ -6,8 +6,9 @@ from __future__ import annotations
 import re
 import time
 
-from flask import Flask
+from flask import Flask, url_for
 
+from quizapp.render_cache import page_url
 from tests.conftest import PASSWORD
 from tests.helpers import csrf_from
 
@@ -47,3 +48,21 @@ def test_fixed_links_follow_the_script_root(client):
     assert 'class="brand" href="/quiz/"' in under
     again = client.get("/login").get_data(as_text=True)
     assert STYLESHEET.search(again).group(1) == "/static/css/app.css"
+
+
+def test_remembered_links_are_url_for_per_script_root(app: Flask):
+    assert not app.url_default_functions  # what remembering relative links relies on
+    for base in ("http://localhost/", "http://localhost/quiz/", "http://localhost/"):
+        with app.test_request_context("/", base_url=base):
+            for endpoint, values in [
+                ("patient.contents", {"assignment_id": 7}),
+                ("patient.contents", {"assignment_id": 8}),
+                ("patient.question", {"assignment_id": 7, "number": 2, "position": 3}),
+                ("auth.index", {}),
+            ]:
+                assert page_url(endpoint, **values) == url_for(endpoint, **values)
+    # an external link names the request's host: built afresh every time, never remembered
+    for host in ("one.example", "two.example"):
+        with app.test_request_context("/", base_url=f"http://{host}/"):
+            external = page_url("auth.index", _external=True)
+            assert external == f"http://{host}/"

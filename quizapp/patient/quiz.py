@@ -17,6 +17,7 @@ from quizapp.patient.answer_in_one import answer_in_one
 from quizapp.patient.blueprint import bp, own_assignment
 from quizapp.patient.doctor_questions import questions_for_doctor
 from quizapp.patient.locate import LocatedItem, locate_item, sign_in_and_locate
+from quizapp.render_cache import page_url
 from quizapp.requests import audit, audit_event, database_id
 from quizapp.security.ratelimit import client_address
 from quizapp.security.roles import role_required
@@ -206,7 +207,7 @@ def _version(version_id: int) -> CachedVersion:
 
 
 def _item_url(item: LocatedItem, position: int, endpoint: str = "patient.question") -> str:
-    return url_for(
+    return page_url(
         endpoint, assignment_id=item.assignment_id, number=item.round_number, position=position
     )
 

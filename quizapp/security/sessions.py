@@ -25,6 +25,9 @@ login_manager = LoginManager()
 login_manager.login_view = "auth.login"
 login_manager.login_message = "Please sign in to see that page."
 login_manager.session_protection = None  # we rotate the session ourselves at login
+# Flask-Login fingerprints the browser (a SHA-512 of its address and User-Agent) on every request
+# and at sign-in, and only its session protection reads it: with that off, it is not computed.
+login_manager._session_identifier_generator = lambda: ""  # type: ignore[method-assign]
 
 #: Session keys this module owns.
 LOGIN_AT = "_login_at"

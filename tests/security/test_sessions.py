@@ -88,3 +88,15 @@ def test_a_signed_in_cookie_is_small_and_opens_with_flasks_own_reader(
     assert "_id" not in content  # Flask-Login's unused browser fingerprint is not kept
     assert "_permanent" not in content  # ends with the browser (see the flags test)
     assert len(value) < 300 and not value.startswith(".")  # small: sent uncompressed
+
+
+def test_flask_login_fingerprints_no_browser(app, make_user, make_patient, issue_code, monkeypatch):
+    """Its session protection is off: the fingerprint (a hash per request) is never made."""
+
+    def refuse(*_args: object) -> str:
+        raise AssertionError("the browser was fingerprinted")
+
+    monkeypatch.setattr("flask_login.utils.sha512", refuse)  # what its fingerprint hashes with
+    client, signed_in, _code = sign_in(app, "patient", make_user, make_patient, issue_code)
+    assert signed_in.status_code == 302
+    assert client.get("/learn/").status_code == 200
