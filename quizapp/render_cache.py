@@ -4,16 +4,18 @@
   key derivation). Tokens carry no time limit here (``WTF_CSRF_TIME_LIMIT = None``: the session's
   own timeouts bound them), so the signed form of a session's token never changes: it is kept.
   Validation is Flask-WTF's own, unchanged.
-- ``fixed_url(endpoint)`` and ``page_url(endpoint, **values)``: links within the site (the
-  stylesheet, "My page", "Sign out", a patient's reading, the next question) are built by
-  ``url_for`` once per worker and script root, then remembered (the last ``LINKS_REMEMBERED``):
-  a relative link depends on nothing else (the app has no ``url_defaults``). Options such as
-  ``_external`` (which depend on the request's host) are never remembered.
+- ``site_links()`` and ``page_url(endpoint, **values)``: links within the site are built by
+  ``url_for`` once per worker and script root, then remembered: the layouts' fixed links (the
+  stylesheet, the brand, "Sign out", "My page") as one object, other links (a patient's reading,
+  the next question) one by one (the last ``LINKS_REMEMBERED``). A relative link depends on
+  nothing else (the app has no ``url_defaults``). Options such as ``_external`` (which depend on
+  the request's host) are never remembered.
 """
 
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass
 from typing import Any
 
 from flask import Flask, current_app, g, request, session, url_for
@@ -66,18 +68,36 @@ def page_url(endpoint: str, **values: Any) -> str:
     return _link(request.script_root, endpoint, tuple(sorted(values.items())))
 
 
-def fixed_url(endpoint: str, filename: str | None = None) -> str:
-    """``url_for(endpoint)``, or a static ``filename``'s URL: links the same on every page."""
-    if filename is None:
-        return page_url(endpoint)
-    return page_url(endpoint, filename=filename)
+@dataclass(frozen=True, slots=True)
+class SiteLinks:
+    """The links every layout shows."""
+
+    stylesheet: str
+    brand: str
+    sign_out: str
+    patient_home: str
+
+
+@functools.lru_cache(maxsize=16)
+def _site_links(script_root: str) -> SiteLinks:
+    return SiteLinks(
+        stylesheet=url_for("static", filename="css/app.css"),
+        brand=url_for("auth.index"),
+        sign_out=url_for("auth.logout"),
+        patient_home=url_for("patient.home"),
+    )
+
+
+def site_links() -> SiteLinks:
+    """The layouts' links under this request's script root (one call per page)."""
+    return _site_links(request.script_root)
 
 
 def init_app(app: Flask) -> None:
     """Offer both to templates. ``csrf_token()`` replaces Flask-WTF's, which it offers through a
     context processor: this one runs after it, so its value wins. Before each view, the kept
     token is put where Flask-WTF's forms look for it."""
-    app.jinja_env.globals["fixed_url"] = fixed_url
+    app.jinja_env.globals["site_links"] = site_links
     app.jinja_env.globals["page_url"] = page_url
     if app.config.get("WTF_CSRF_TIME_LIMIT") is None:
         offered = {FIELD: csrf_token}

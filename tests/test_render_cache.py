@@ -50,6 +50,17 @@ def test_fixed_links_follow_the_script_root(client):
     assert STYLESHEET.search(again).group(1) == "/static/css/app.css"
 
 
+def test_the_patients_layout_links_follow_the_script_root(in_round):
+    client, assignment, question = in_round
+    for root in ("", "/quiz"):
+        page = client.get(question, base_url=f"http://localhost{root}/").get_data(as_text=True)
+        assert STYLESHEET.search(page).group(1) == f"{root}/static/css/app.css"
+        assert f'class="brand" href="{root}/"' in page
+        assert f'<a href="{root}/learn/">My page</a>' in page
+        assert f'<a href="{root}/learn/{assignment.id}/read/">Reading</a>' in page
+        assert f'<form method="post" action="{root}/logout" class="inline">' in page
+
+
 def test_remembered_links_are_url_for_per_script_root(app: Flask):
     assert not app.url_default_functions  # what remembering relative links relies on
     for base in ("http://localhost/", "http://localhost/quiz/", "http://localhost/"):
