@@ -54,6 +54,8 @@ def csrf_token() -> str:
 
 #: Links a worker remembers (each a short string).
 LINKS_REMEMBERED = 4096
+#: Types of the values of a remembered link (exact types: ``True`` is an int).
+_REMEMBERED_TYPES = (int, str)
 
 
 @functools.lru_cache(maxsize=LINKS_REMEMBERED)
@@ -62,8 +64,14 @@ def _link(script_root: str, endpoint: str, values: tuple[tuple[str, Any], ...]) 
 
 
 def page_url(endpoint: str, **values: Any) -> str:
-    """``url_for(endpoint, **values)``, remembered: see the module."""
-    if any(key.startswith("_") for key in values):
+    """``url_for(endpoint, **values)``, remembered: see the module. Only a full endpoint name
+    with values that are exactly ints or strings is remembered (a relative ``.endpoint`` depends
+    on the request's blueprint, ``True`` equals ``1``, a list is not hashable): anything else is
+    built afresh."""
+    if endpoint.startswith(".") or not all(
+        type(value) in _REMEMBERED_TYPES and not key.startswith("_")
+        for key, value in values.items()
+    ):
         return url_for(endpoint, **values)
     return _link(request.script_root, endpoint, tuple(sorted(values.items())))
 

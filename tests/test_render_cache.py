@@ -77,3 +77,31 @@ def test_remembered_links_are_url_for_per_script_root(app: Flask):
         with app.test_request_context("/", base_url=f"http://{host}/"):
             external = page_url("auth.index", _external=True)
             assert external == f"http://{host}/"
+
+
+def test_links_not_safe_to_remember_are_built_afresh(app: Flask):
+    with app.test_request_context("/login"):  # the auth blueprint: its .index is the site's root
+        assert page_url(".index") == "/"
+    with app.test_request_context("/admin/"):  # another blueprint, another .index
+        assert page_url(".index") == "/admin/"
+    with app.test_request_context("/"):
+        assert page_url("auth.login", next=1) == "/login?next=1"
+        assert page_url("auth.login", next=True) == url_for("auth.login", next=True)
+        assert page_url("auth.login", next=["a", "b"]) == "/login?next=a&next=b"
+
+
+def _skeleton(html: str) -> tuple:
+    html = re.sub(r"\s+", " ", html.replace(' class=""', ""))  # spacing and an empty class
+    head = re.sub(r"<title>.*?</title>", "", html.split("</head>")[0], flags=re.S)
+    brand = re.search(r'<a class="brand"[^>]*>quizapp</a>', html)
+    return head, brand and brand.group(0), html.split("<header")[0][-80:], html.split("</main>")[1]
+
+
+def test_the_patients_layout_keeps_the_shared_skeleton(app: Flask, in_round):
+    """patient/_layout.html repeats base.html's skeleton (see its comment): head, skip link,
+    brand, footer must stay alike."""
+    client, _assignment, question = in_round
+    patient_page = client.get(question).get_data(as_text=True)
+    base_page = app.test_client().get("/start").get_data(as_text=True)  # base.html, signed out
+    assert _skeleton(patient_page) == _skeleton(base_page)
+    assert '<a class="skip" href="#main">Skip to main content</a>' in patient_page

@@ -178,6 +178,11 @@ def _check_timeouts() -> WerkzeugResponse | None:
 def init_app(app: Flask) -> None:
     """Bind Flask-Login and the timeout check to the app; its session cookies are checked once
     per worker (see quizapp.security.session_cookie)."""
+    if app.config.get("SESSION_PROTECTION"):  # it would compare every session's fingerprint to ""
+        raise RuntimeError(
+            "SESSION_PROTECTION is not supported: sessions are ended by rotating their token "
+            "(see quizapp.security.sessions); remove the setting"
+        )
     app.session_interface = CheckedCookieSessions()
     login_manager.init_app(app)
     app.before_request(_check_timeouts)

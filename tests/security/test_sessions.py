@@ -9,6 +9,8 @@ import json
 import pytest
 from flask.sessions import SecureCookieSessionInterface
 
+from quizapp import create_app
+from tests.conftest import base_config
 from tests.helpers import post_form
 
 
@@ -100,3 +102,10 @@ def test_flask_login_fingerprints_no_browser(app, make_user, make_patient, issue
     client, signed_in, _code = sign_in(app, "patient", make_user, make_patient, issue_code)
     assert signed_in.status_code == 302
     assert client.get("/learn/").status_code == 200
+
+
+@pytest.mark.parametrize("mode", ["basic", "strong"])
+def test_flask_logins_session_protection_is_refused_at_start(database_url, mode):
+    """It would compare each session's browser fingerprint, which is not kept, and end them all."""
+    with pytest.raises(RuntimeError, match="SESSION_PROTECTION is not supported"):
+        create_app(base_config(database_url) | {"SESSION_PROTECTION": mode})
