@@ -36,7 +36,7 @@ class Config:
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_DURATION = 0
     WTF_CSRF_TIME_LIMIT = None  # the session's own timeouts bound a token's life
-    WTF_CSRF_CHECK_DEFAULT = False  # checked by the app's own hook (see quizapp.factory)
+    WTF_CSRF_CHECK_DEFAULT = False  # checked by the app's own hook (quizapp.security.csrf)
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
 
     #: "production" refuses debug mode and weak keys; anything else is treated as development.

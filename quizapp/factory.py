@@ -7,28 +7,15 @@ import secrets
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from flask import Flask, current_app, request
-from flask_wtf.csrf import CSRFProtect
+from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from quizapp import cli, db, errors, health, render_cache, requests
 from quizapp.config import check_safe, load_config
 from quizapp.paths import INSTANCE, STATIC, TEMPLATES
-from quizapp.security import headers, sessions
+from quizapp.security import csrf, headers, sessions
 from quizapp.security.ratelimit import limiter
 from quizapp.version_cache import VersionCache
-
-csrf = CSRFProtect()
-
-
-def _check_csrf() -> None:
-    """Flask-WTF's CSRF check (exemptions included) of a request whose method it checks (POST,
-    PUT, PATCH, DELETE). Its own hook, turned off by ``WTF_CSRF_CHECK_DEFAULT``, looks up the
-    view's exemptions before the method, on every GET too."""
-    config = current_app.config
-    if config["WTF_CSRF_ENABLED"] and request.method in config["WTF_CSRF_METHODS"]:
-        csrf.protect(apply_exemptions=True)
-
 
 #: Functions whose sync check is remembered (the app registers about a hundred views and hooks).
 SYNC_CACHE_SIZE = 1024
@@ -76,7 +63,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     # and rate-limit checks run before the view, and their error pages show who is signed in).
     requests.init_app(app)
     csrf.init_app(app)
-    app.before_request(_check_csrf)  # where Flask-WTF's own check would run
     render_cache.init_app(app)  # after csrf: its csrf_token() replaces Flask-WTF's
     limiter.init_app(app)
     sessions.init_app(app)

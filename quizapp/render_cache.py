@@ -102,9 +102,9 @@ def site_links() -> SiteLinks:
 
 
 def init_app(app: Flask) -> None:
-    """Offer both to templates. ``csrf_token()`` replaces Flask-WTF's, which it offers through a
-    context processor: this one runs after it, so its value wins. Before each view, the kept
-    token is put where Flask-WTF's forms look for it."""
+    """Offer all three to templates. ``csrf_token()`` replaces Flask-WTF's, which it offers
+    through a context processor: this one runs after it, so its value wins. Before each view, the
+    kept token is put where Flask-WTF's forms look for it."""
     app.jinja_env.globals["site_links"] = site_links
     app.jinja_env.globals["page_url"] = page_url
     if app.config.get("WTF_CSRF_TIME_LIMIT") is None:

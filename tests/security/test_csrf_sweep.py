@@ -47,8 +47,8 @@ def test_every_state_changing_route_refuses_a_missing_or_foreign_token(world):
 
 @pytest.mark.parametrize("method", ["PUT", "PATCH", "DELETE"])
 def test_every_method_flask_wtf_checks_is_checked(app, method):
-    """The app's own CSRF hook (see quizapp.factory) checks what Flask-WTF's would have: no route
-    of the app takes these methods today, so one is added for the test."""
+    """The app's own CSRF hook (see quizapp.security.csrf) checks what Flask-WTF's would have: no
+    route of the app takes these methods today, so one is added for the test."""
 
     @app.route("/test-csrf/other", methods=[method])
     def other() -> str:
