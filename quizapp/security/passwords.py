@@ -15,8 +15,14 @@ COMMON_PASSWORDS = {
     "administrator",
     "iloveyou1234",
 }
-#: A hash to compare against when the account does not exist, so timing does not reveal it.
-_DUMMY_HASH = generate_password_hash("not-a-real-password-0", method="scrypt")
+#: A hash to compare against when the account does not exist, so timing does not reveal it: scrypt
+#: with the parameters hash_password uses (tests/security/test_passwords.py checks they match).
+#: Written out rather than computed at import, which cost every process (the CLI's, each
+#: worker's) 0.1 s; it hashes a password nobody has, and the salt is no secret.
+_DUMMY_HASH = (
+    "scrypt:32768:8:1$O0NtE9aZWRaYC7AC$1a0860c2f5a480c81d431463c0cecba53ba39698135be5d087414ad1"
+    "b8caf408af60b6dbe1d8697481f6fafefc304732e7506cce87602d6d4cc15eba8ae38d81"
+)
 
 
 class WeakPasswordError(ValueError):
