@@ -7,6 +7,7 @@ from flask import abort
 from flask_login import current_user
 
 from quizapp import db
+from quizapp.driver_statements import DriverStatement
 from quizapp.models import Bank, Patient, Question, QuestionStatus, Role
 
 
@@ -23,17 +24,14 @@ def visible_patient(patient_id: int) -> Patient:
 
 def assignable_banks() -> list[tuple[str, str]]:
     """(slug, title) of banks with at least one approved question."""
-    rows = (
-        db.session()
-        .execute(
-            sa.select(Bank.slug, Bank.title)
-            .where(
-                sa.exists().where(
-                    Question.bank_id == Bank.id, Question.status == QuestionStatus.APPROVED
-                )
-            )
-            .order_by(Bank.title)
-        )
-        .all()
+    return [(slug, title) for slug, title in _ASSIGNABLE_BANKS.all(db.session(), {})]
+
+
+#: On the driver: the summary page, shown before every consult, runs it each time.
+_ASSIGNABLE_BANKS = DriverStatement(
+    sa.select(Bank.slug, Bank.title)
+    .where(
+        sa.exists().where(Question.bank_id == Bank.id, Question.status == QuestionStatus.APPROVED)
     )
-    return [(slug, title) for slug, title in rows]
+    .order_by(Bank.title)
+)

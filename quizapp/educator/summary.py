@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from quizapp.domain import chart, documents, teach_to_goal
 from quizapp.domain import status as st
+from quizapp.driver_statements import DriverStatement
 from quizapp.models import (
     Assignment,
     Choice,
@@ -134,7 +135,7 @@ class _MissedRow:
 def _missed_rows(db: Session, assignment: Assignment) -> list[_MissedRow]:
     """The assignment's wrong answers in the order given, with the texts of the choices picked
     and of the right ones (in the version's order): one query, a row per answer and choice."""
-    rows = db.execute(_MISSED, {"assignment_id": assignment.id})
+    rows = _RUN_MISSED.all(db, {"assignment_id": assignment.id})
     missed = []
     for _response_id, answer in itertools.groupby(rows, key=lambda row: row[0]):
         answer_rows = list(answer)
@@ -177,3 +178,4 @@ _MISSED = (
     .where(Round.assignment_id == sa.bindparam("assignment_id"), Response.is_correct.is_(False))
     .order_by(Round.number, Response.id, Choice.position)
 )
+_RUN_MISSED = DriverStatement(_MISSED)

@@ -139,6 +139,22 @@ _TOPICS_ASKABLE = (
 )
 
 
+#: Every answer of bound ``assignment_id``: (round number, round id, topic key, question id,
+#: version id, right or not). Run on the driver (every summary and quiz page reads it).
+_RUN_ANSWERS = DriverStatement(
+    with_topic(
+        sa.select(
+            Round.number,
+            Round.id,
+            Topic.key,
+            Question.id,
+            Response.question_version_id,
+            Response.is_correct,
+        ).join(Response, Response.round_id == Round.id)
+    ).where(Round.assignment_id == sa.bindparam("assignment_id"))
+)
+
+
 def progress(db: Session, assignment: Assignment, with_items: bool = True) -> Progress:
     """Load an assignment's rounds and answers and compute its topic results. Pages that only
     show results pass ``with_items=False``: the rounds' questions are not loaded (``next_item``
@@ -156,18 +172,8 @@ def progress(db: Session, assignment: Assignment, with_items: bool = True) -> Pr
             .options(selectinload(Round.items) if with_items else raiseload(Round.items))
         )
     )
-    rows = db.execute(
-        with_topic(
-            sa.select(
-                Round.number,
-                Round.id,
-                Topic.key,
-                Question.id,
-                Response.question_version_id,
-                Response.is_correct,
-            ).join(Response, Response.round_id == Round.id)
-        ).where(Round.assignment_id == assignment.id)
-    ).all()
+    # (the ORM queries above have flushed what the session holds: the driver statement sees it)
+    rows = _RUN_ANSWERS.all(db, {"assignment_id": assignment.id})
     answered: dict[int, set[int]] = {}
     answers = []
     for number, round_id, topic, question_id, version_id, correct in rows:
