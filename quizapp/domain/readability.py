@@ -6,7 +6,7 @@ Dictionary (the word's first pronunciation), else from Pyphen's en_US hyphenatio
 is the loading: textstat builds the whole dictionary, every pronunciation as lists of phones,
 which took 0.9 s and about 70 MB the first time a process graded a text (a bank import, a lint,
 an admin's draft review), for the syllable count of a few hundred words. Here the dictionary is
-read once into a table of syllable counts: about 0.15 s, and a fifth of the memory.
+read once into a table of syllable counts: about 0.15 s, and a quarter of the memory.
 """
 
 from __future__ import annotations

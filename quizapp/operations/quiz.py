@@ -172,7 +172,7 @@ def progress(db: Session, assignment: Assignment, with_items: bool = True) -> Pr
             .options(selectinload(Round.items) if with_items else raiseload(Round.items))
         )
     )
-    # (the ORM queries above have flushed what the session holds: the driver statement sees it)
+    db.flush()  # as an ORM query would autoflush: the driver statement sees what is pending
     rows = _RUN_ANSWERS.all(db, {"assignment_id": assignment.id})
     answered: dict[int, set[int]] = {}
     answers = []

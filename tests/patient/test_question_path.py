@@ -241,8 +241,8 @@ def test_on_postgresql_an_answer_is_one_statement_and_every_query_runs_in_autoco
 
 
 def test_progress_counts_an_answer_the_session_has_not_yet_written(in_round, dbs):
-    """progress() reads the answers on the driver, which does not autoflush: its ORM queries
-    before it do, so an answer added in the same transaction counts, as it did through the ORM."""
+    """progress() reads the answers on the driver, which does not autoflush: an answer added in
+    the same transaction counts, as it did through the ORM."""
     _client, assignment, _url = in_round
     round_ = dbs.scalar(sa.select(Round).where(Round.assignment_id == assignment.id))
     item = dbs.scalar(sa.select(RoundItem).where(RoundItem.round_id == round_.id))
@@ -254,4 +254,3 @@ def test_progress_counts_an_answer_the_session_has_not_yet_written(in_round, dbs
     after = quiz_ops.progress(dbs, assignment, with_items=False)
     assert after.answered_version_ids_by_round == {round_.id: {item.question_version_id}}
     assert sum(r.first_try_total for r in after.results) == 1
-    dbs.rollback()

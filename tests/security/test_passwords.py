@@ -25,5 +25,13 @@ def test_an_unknown_account_costs_the_same_scrypt_as_a_real_one():
 
 
 @pytest.mark.parametrize("stored", [None, ""])
-def test_no_hash_never_matches(stored):
+def test_no_hash_never_matches_and_still_pays_for_a_check(stored, monkeypatch):
+    checked = []
+
+    def spy(password_hash, password):
+        checked.append(password_hash)
+        return check_password_hash(password_hash, password)
+
+    monkeypatch.setattr(passwords, "check_password_hash", spy)
     assert not passwords.verify_password(stored, "not-a-real-password-0")
+    assert checked == [passwords._DUMMY_HASH]
