@@ -156,18 +156,22 @@ def _issue_slip(patient, action: str) -> ResponseReturnValue:
     )
 
 
+#: A patient's assignments (bound ``patient_id``) with what summary.build() reads of them.
+_ASSIGNMENTS = (
+    sa.select(Assignment)
+    .where(Assignment.patient_id == sa.bindparam("patient_id"))
+    .order_by(Assignment.id)
+    .options(joinedload(Assignment.bank).joinedload(Bank.document))
+)
+
+
 @bp.get("/patients/<int:patient_id>")
 @role_required(*STAFF)
 def patient_detail(patient_id: int) -> ResponseReturnValue:
     """The comprehension summary printed for the consult (every view is audited)."""
     patient = visible_patient(patient_id)
     dbs = db.session()
-    assignments = dbs.scalars(
-        sa.select(Assignment)
-        .where(Assignment.patient_id == patient.id)
-        .order_by(Assignment.id)
-        .options(joinedload(Assignment.bank).joinedload(Bank.document))  # what build() reads
-    ).all()
+    assignments = dbs.scalars(_ASSIGNMENTS, {"patient_id": patient.id}).all()
     summaries = [summary.build(dbs, a) for a in assignments]
     assign_form = AssignForm()
     taken = {a.bank.slug for a in assignments}

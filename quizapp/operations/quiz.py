@@ -139,6 +139,15 @@ _TOPICS_ASKABLE = (
 )
 
 
+#: The rounds of bound ``assignment_id`` in order, with their questions, or refusing to load them.
+_ROUNDS_OF = (
+    sa.select(Round)
+    .where(Round.assignment_id == sa.bindparam("assignment_id"))
+    .order_by(Round.number)
+)
+_ROUNDS_WITH_ITEMS = _ROUNDS_OF.options(selectinload(Round.items))
+_ROUNDS = _ROUNDS_OF.options(raiseload(Round.items))
+
 #: Every answer of bound ``assignment_id``: (round number, round id, topic key, question id,
 #: version id, right or not). Run on the driver (every summary and quiz page reads it).
 _RUN_ANSWERS = DriverStatement(
@@ -165,12 +174,7 @@ def progress(db: Session, assignment: Assignment, with_items: bool = True) -> Pr
     topics = [topic for topic, _ in topic_rows]
     askable = frozenset(topic.key for topic, can_ask in topic_rows if can_ask)
     rounds = list(
-        db.scalars(
-            sa.select(Round)
-            .where(Round.assignment_id == assignment.id)
-            .order_by(Round.number)
-            .options(selectinload(Round.items) if with_items else raiseload(Round.items))
-        )
+        db.scalars(_ROUNDS_WITH_ITEMS if with_items else _ROUNDS, {"assignment_id": assignment.id})
     )
     db.flush()  # as an ORM query would autoflush: the driver statement sees what is pending
     rows = _RUN_ANSWERS.all(db, {"assignment_id": assignment.id})
